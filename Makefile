@@ -1,0 +1,53 @@
+# The user's entry points. Every target installs what it needs first (`make install`).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+# The generator's post-hooks run `ruff`: it must be the pinned one from the venv.
+export PATH := $(abspath $(BIN)):$(abspath node_modules/.bin):$(PATH)
+
+PORT ?= 8765
+FAULT ?=
+TLS ?=
+
+.PHONY: help install client client-check lint test sandbox conformance bench
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+# The stamp is rebuilt whenever a pin changes, so `make install` is idempotent and cheap.
+$(VENV)/.installed: pyproject.toml constraints.txt generated_client/setup.py package.json package-lock.json
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt 'setuptools==80.9.0'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ./generated_client -e '.[dev]'
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install every pinned tool (idempotent)
+
+client: install ## Regenerate generated_client/ from spec/openapi.yaml
+	scripts/generate_client.sh generated_client
+
+client-check: install ## Fail, with a diff, when generated_client/ differs from a fresh generation
+	scripts/client_check.sh generated_client
+
+lint: install ## Spec validation and linting, ruff, mypy
+	$(BIN)/openapi-spec-validator spec/openapi.yaml
+	redocly lint --format=stylish spec/openapi.yaml
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: install lint client-check ## Everything offline (what CI runs)
+	$(BIN)/pytest
+
+sandbox: install ## Run the emulator on 127.0.0.1:PORT [FAULT=name] [TLS=1]
+	$(BIN)/kulmipay-toolkit sandbox --port $(PORT) $(if $(FAULT),--fault $(FAULT)) $(if $(TLS),--tls)
+
+conformance: install ## Validate a live server (KULMIPAY_BASE_URL, or the local emulator) against the spec
+	$(BIN)/kulmipay-toolkit conformance
+
+bench: install ## Benchmarks; writes reports/bench/summary.json
+	$(PY) -m benchmarks

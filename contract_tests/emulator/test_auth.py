@@ -1,0 +1,42 @@
+"""Authentication as KulmiPay documents it: every refusal a 401 `{"detail": ...}`."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from contract_tests.conftest import AUTH, TEST_KEY, VALID_PUSH, assert_conforms, push_url
+from kulmipay_toolkit.emulator import RunningEmulator, Settings
+from kulmipay_toolkit.emulator.auth import INVALID, LIVE_ON_SANDBOX, NOT_PROVIDED
+
+
+@pytest.mark.parametrize(
+    ("headers", "detail"),
+    [
+        ({}, NOT_PROVIDED),
+        ({"Authorization": TEST_KEY}, NOT_PROVIDED),
+        ({"Authorization": f"Token {TEST_KEY}"}, NOT_PROVIDED),
+        ({"Authorization": "Bearer"}, NOT_PROVIDED),
+        ({"Authorization": "Bearer sk_test_somethingelse"}, INVALID),
+        ({"Authorization": "Bearer ISPubKey_test_publishable"}, INVALID),
+        ({"Authorization": "Bearer ISSecretKey_live_0123456789abcdef"}, LIVE_ON_SANDBOX),
+    ],
+)
+def test_refusals(http: httpx.Client, headers: dict[str, str], detail: str) -> None:
+    response = http.post(push_url(), json=VALID_PUSH, headers=headers)
+    assert (response.status_code, response.json()) == (401, {"detail": detail})
+    assert_conforms(response)
+
+
+def test_auth_comes_before_validation(http: httpx.Client) -> None:
+    response = http.post(push_url(), content=b"not json", headers={"Content-Type": "text/plain"})
+    assert response.status_code == 401
+
+
+def test_an_allow_list_admits_only_its_keys() -> None:
+    other = "ISSecretKey_test_someoneelse000000"
+    with RunningEmulator(Settings(allowed_keys=frozenset({TEST_KEY}))) as running:
+        url = f"{running.base_url}/{push_url()}"
+        assert httpx.post(url, json=VALID_PUSH, headers=AUTH).status_code == 200
+        refused = httpx.post(url, json=VALID_PUSH, headers={"Authorization": f"Bearer {other}"})
+        assert (refused.status_code, refused.json()["detail"]) == (401, INVALID)

@@ -1,0 +1,128 @@
+"""The emulator as a server: concurrency, HTTPS with a local CA, the official SDK as a drop-in,
+the access log, and `make sandbox`'s command line."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import kulmipay
+import pytest
+
+from contract_tests.conftest import AUTH, TEST_KEY, VALID_PUSH, assert_conforms, push_url
+from kulmipay_toolkit.emulator import FAULTS, RunningEmulator, Settings
+from kulmipay_toolkit.emulator.faults import sandbox_for
+
+
+def test_32_concurrent_clients_get_only_200s(emulator: RunningEmulator) -> None:
+    async def client_loop(number: int) -> list[int]:
+        async with httpx.AsyncClient(base_url=emulator.base_url, timeout=30) as client:
+            phone = f"2547{number:08d}"
+            return [
+                (
+                    await client.post(push_url(), json={**VALID_PUSH, "phone_number": phone}, headers=AUTH)
+                ).status_code
+                for _ in range(10)
+            ]
+
+    async def main() -> list[int]:
+        results = await asyncio.gather(*(client_loop(number) for number in range(32)))
+        return [status for statuses in results for status in statuses]
+
+    statuses = asyncio.run(main())
+    assert len(statuses) == 320 and set(statuses) == {200}
+
+
+def test_https_with_the_local_ca_and_connection_reuse(tls_emulator: RunningEmulator) -> None:
+    assert tls_emulator.base_url.startswith("https://127.0.0.1:")
+    context = tls_emulator.ssl_context()
+    assert context is not None
+    with httpx.Client(base_url=tls_emulator.base_url, verify=context) as client:
+        for _ in range(3):
+            response = client.post(push_url(), json=VALID_PUSH, headers=AUTH)
+            assert response.status_code == 200
+            assert_conforms(response)
+    with pytest.raises(httpx.ConnectError):  # the CA is ours, not the system's
+        httpx.post(f"{tls_emulator.base_url}/{push_url()}", json=VALID_PUSH, headers=AUTH)
+
+
+def test_the_official_sdk_works_unchanged(emulator: RunningEmulator) -> None:
+    service = kulmipay.APIService(token=TEST_KEY, base_url=emulator.base_url)
+    reply = service.collect.mpesa_stk_push(phone_number="254712345678", amount=10, api_ref="sdk-1")
+    assert reply["invoice"]["api_ref"] == "sdk-1"
+    assert reply["invoice"]["value"] == "10.00"
+    # Its own defaults: api_ref "API Request", mobile_tarrif BUSINESS-PAYS.
+    reply = service.collect.mpesa_stk_push(phone_number="254712345678", amount="99.5")
+    assert (reply["invoice"]["api_ref"], reply["invoice"]["net_amount"]) == ("API Request", "97.00")
+
+
+def test_the_official_sdk_over_https(tls_emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert tls_emulator.certificates is not None
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls_emulator.certificates.ca_file))
+    service = kulmipay.APIService(token=TEST_KEY, base_url=tls_emulator.base_url)
+    assert (
+        service.collect.mpesa_stk_push(phone_number="254712345678", amount=10)["invoice"]["currency"] == "KES"
+    )
+
+
+def test_the_sdk_sees_refusals_as_its_typed_errors(emulator: RunningEmulator) -> None:
+    service = kulmipay.APIService(token="ISSecretKey_live_notforhere", base_url=emulator.base_url)
+    with pytest.raises(kulmipay.exceptions.KulmiPayUnauthorized, match="live environment"):
+        service.collect.mpesa_stk_push(phone_number="254712345678", amount=10)
+
+
+def test_access_log_has_one_line_per_request_and_never_the_key(caplog: pytest.LogCaptureFixture) -> None:
+    with (
+        RunningEmulator(access_log=True) as running,
+        caplog.at_level(logging.INFO, "kulmipay_toolkit.emulator"),
+    ):
+        httpx.post(f"{running.base_url}/{push_url()}?key={TEST_KEY}", json=VALID_PUSH, headers=AUTH)
+        time.sleep(0.05)
+    lines = [record.getMessage() for record in caplog.records if record.name == "kulmipay_toolkit.emulator"]
+    assert len(lines) == 1
+    assert lines[0].startswith("POST /api/v1/payment/mpesa-stk-push/ 200 ")
+    assert lines[0].endswith("ms")
+    assert TEST_KEY not in caplog.text
+
+
+def test_unknown_fault_profiles_are_refused_by_name() -> None:
+    with pytest.raises(ValueError, match=r"known profiles: .*rounds-down"):
+        sandbox_for(Settings(fault="nope"))
+
+
+def test_there_are_at_least_twelve_documented_fault_profiles() -> None:
+    assert len(FAULTS) >= 12
+    assert all(fault.breaks and fault.caught_by for fault in FAULTS.values())
+
+
+def test_make_sandbox_command_serves_a_push(tmp_path: object) -> None:
+    with RunningEmulator() as probe:  # borrow a free port, then release it
+        port = probe.port
+    env = os.environ | {"PYTHONUNBUFFERED": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kulmipay_toolkit.cli", "sandbox", "--port", str(port), "--seed", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/api/v1/{push_url()}"
+        for _ in range(100):
+            try:
+                response = httpx.post(url, json=VALID_PUSH, headers=AUTH)
+                break
+            except httpx.ConnectError:
+                time.sleep(0.1)
+        assert response.status_code == 200
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=10)
+    assert f"on http://127.0.0.1:{port}/api/v1" in output
+    assert "POST /api/v1/payment/mpesa-stk-push/ 200" in output
+    assert TEST_KEY not in output

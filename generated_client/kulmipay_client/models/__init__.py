@@ -1,0 +1,23 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .customer import Customer
+from .error import Error
+from .invoice import Invoice
+from .invoice_state import InvoiceState
+from .payment_link import PaymentLink
+from .stk_push_request import StkPushRequest
+from .stk_push_request_mobile_tarrif import StkPushRequestMobileTarrif
+from .stk_push_response import StkPushResponse
+from .validation_error import ValidationError
+
+__all__ = (
+    "Customer",
+    "Error",
+    "Invoice",
+    "InvoiceState",
+    "PaymentLink",
+    "StkPushRequest",
+    "StkPushRequestMobileTarrif",
+    "StkPushResponse",
+    "ValidationError",
+)

@@ -1,0 +1,87 @@
+"""The emulator as an ASGI app: routes, JSON errors for unknown paths and methods, and one
+log line per request (method, path, status, latency; never headers, so never the key)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .. import spec
+from .faults import sandbox_for
+from .pipeline import Sandbox, Settings
+from .reply import Reply, error
+
+log = logging.getLogger("kulmipay_toolkit.emulator")
+
+SPEC_ROUTE = "/openapi.yaml"
+
+
+def _respond(reply: Reply) -> Response:
+    return Response(reply.encoded(), reply.status, reply.headers, media_type=reply.media_type)
+
+
+def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = None) -> ASGIApp:
+    """The ASGI app; pass `sandbox` to keep a handle on its state (tests, benchmarks)."""
+    sandbox = sandbox or sandbox_for(settings or Settings())
+
+    async def stk_push(request: Request) -> Response:
+        return _respond(await sandbox.handle(request.headers, request.stream()))
+
+    async def openapi_document(request: Request) -> Response:
+        return FileResponse(spec.spec_path(), media_type="application/yaml")
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        detail = "Not found." if exc.status_code == 404 else exc.detail
+        if exc.status_code == 404 and request.url.path + "/" == push_path:
+            # The API reference page spells the path without the slash; say what works.
+            detail = f"Not found. The STK push path ends with a slash: {push_path}"
+        if exc.status_code == 405:
+            detail = f'Method "{request.method}" not allowed.'
+        return _respond(error(exc.status_code, detail, **(exc.headers or {})))
+
+    push_path = spec.base_path() + spec.stk_push_path()
+    app = Starlette(
+        routes=[
+            Route(push_path, stk_push, methods=["POST"]),
+            Route(spec.base_path() + SPEC_ROUTE, openapi_document, methods=["GET"]),
+        ],
+        exception_handlers={HTTPException: http_error},
+    )
+    # A redirect (307) is not in the contract, and a client that follows it with a GET (as
+    # many do for 301/302) would lose the push: answer 404 with the right path instead.
+    app.router.redirect_slashes = False
+    return AccessLog(app)
+
+
+class AccessLog:
+    """Pure ASGI middleware: timing the whole exchange costs one wrapper, no body buffering."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            log.info("%s %s %d %.1fms", scope["method"], scope["path"], status, elapsed_ms)

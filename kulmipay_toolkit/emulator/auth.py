@@ -1,0 +1,26 @@
+"""Bearer-key authentication as KulmiPay documents it. Messages are KulmiPay's (or DRF's)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from ..keys import is_live_key, is_test_key
+from .reply import Reply, error
+
+NOT_PROVIDED = "Authentication credentials were not provided."
+INVALID = "Invalid api token"
+LIVE_ON_SANDBOX = "Invalid token for live environment"
+
+
+def authenticate(authorization: str | None, allowed_keys: Collection[str] = ()) -> Reply | None:
+    """None when the key is accepted, else the 401 to send. Any sandbox key is accepted
+    unless `allowed_keys` names the only ones that are."""
+    scheme, _, key = (authorization or "").partition(" ")
+    key = key.strip()
+    if scheme.lower() != "bearer" or not key:
+        return error(401, NOT_PROVIDED, **{"WWW-Authenticate": "Bearer"})
+    if is_live_key(key):
+        return error(401, LIVE_ON_SANDBOX, **{"WWW-Authenticate": "Bearer"})
+    if not is_test_key(key) or (allowed_keys and key not in allowed_keys):
+        return error(401, INVALID, **{"WWW-Authenticate": "Bearer"})
+    return None

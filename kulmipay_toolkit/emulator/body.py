@@ -1,0 +1,65 @@
+"""Reading and decoding the request body: every way it can be bad becomes a clear 4xx."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from .reply import JSON_MEDIA_TYPE, Reply, error
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+class BadBody(Exception):
+    """The body cannot be used; `reply` says why, in a status the spec declares."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__(reply.body)
+        self.reply = reply
+
+
+def check_media_type(content_type: str | None) -> None:
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    if media_type != JSON_MEDIA_TYPE:
+        shown = media_type or "none"
+        raise BadBody(error(415, f'Unsupported media type "{shown}" in request.'))
+
+
+async def read_limited(
+    declared_length: str | None, chunks: AsyncIterator[bytes], limit: int = MAX_BODY_BYTES
+) -> bytes:
+    """The whole body, refusing (413) as soon as it is known to be over `limit`: from
+    Content-Length before reading anything, or while reading a chunked body."""
+    too_large = BadBody(error(413, f"Request body exceeds {limit} bytes."))
+    if declared_length is not None and declared_length.isdigit() and int(declared_length) > limit:
+        raise too_large
+    received = bytearray()
+    async for chunk in chunks:
+        received += chunk
+        if len(received) > limit:
+            raise too_large
+    return bytes(received)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_object(raw: bytes) -> dict[str, Any]:
+    """The body as a JSON object, or BadBody(400) saying what is wrong with it."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        raise BadBody(error(400, f"Body is not valid UTF-8 (byte {problem.start}).")) from None
+    try:
+        # NaN and Infinity are Python's extensions, not JSON.
+        parsed = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise BadBody(error(400, "JSON parse error - nested too deeply.")) from None
+    except ValueError as problem:
+        raise BadBody(error(400, f"JSON parse error - {problem}")) from None
+    if not isinstance(parsed, dict):
+        kind = type(parsed).__name__ if parsed is not None else "null"
+        raise BadBody(error(400, f"Invalid data. Expected a JSON object, but got {kind}."))
+    return parsed

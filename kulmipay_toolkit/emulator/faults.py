@@ -1,0 +1,257 @@
+"""Fault profiles: named, realistic ways a sandbox drifts from its contract. Each one is the
+faithful `Sandbox` with one step overridden, registered with what it breaks and the check that
+must catch it. The conformance self-test runs every profile in `FAULTS`, so a new profile that
+the suite does not detect fails `make test`."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .. import rules, spec
+from .pipeline import Sandbox, Settings
+from .reply import Reply
+
+JSON = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    breaks: str
+    caught_by: str  # the schemathesis check (built-in or ours) that must report it
+    sandbox: type[Sandbox]
+
+
+FAULTS: dict[str, Fault] = {}
+
+
+def fault(name: str, *, breaks: str, caught_by: str) -> Callable[[type[Sandbox]], type[Sandbox]]:
+    def register(cls: type[Sandbox]) -> type[Sandbox]:
+        if name in FAULTS:
+            raise ValueError(f"fault profile {name!r} is registered twice")
+        FAULTS[name] = Fault(name, breaks, caught_by, cls)
+        return cls
+
+    return register
+
+
+def sandbox_for(settings: Settings) -> Sandbox:
+    if settings.fault is None:
+        return Sandbox(settings)
+    if settings.fault not in FAULTS:
+        known = ", ".join(sorted(FAULTS))
+        raise ValueError(f"unknown fault profile {settings.fault!r}; known profiles: {known}")
+    return FAULTS[settings.fault].sandbox(settings)
+
+
+class AlteredSuccess(Sandbox):
+    """Sends a 200 that differs from the faithful one as `alter` says."""
+
+    def finish(self, reply: Reply, payload: JSON | None) -> Reply:
+        if reply.status == 200 and payload is not None:
+            self.alter(reply.body, payload)
+        return reply
+
+    def alter(self, body: JSON, request: JSON) -> None:
+        raise NotImplementedError
+
+
+@fault(
+    "missing-required-field",
+    breaks="200 without the required `customer` object",
+    caught_by="response_schema_conformance",
+)
+class MissingRequiredField(AlteredSuccess):
+    def alter(self, body: JSON, request: JSON) -> None:
+        del body["customer"]
+
+
+@fault(
+    "wrong-type",
+    breaks='`invoice.retry_count` sent as the string "0"',
+    caught_by="response_schema_conformance",
+)
+class WrongType(AlteredSuccess):
+    def alter(self, body: JSON, request: JSON) -> None:
+        body["invoice"]["retry_count"] = str(body["invoice"]["retry_count"])
+
+
+@fault(
+    "wrong-format",
+    breaks="top-level `id` is not a uuid (`inv_` + hex)",
+    caught_by="response_schema_conformance",
+)
+class WrongFormat(AlteredSuccess):
+    def alter(self, body: JSON, request: JSON) -> None:
+        body["id"] = "inv_" + body["id"].replace("-", "")
+
+
+@fault("null-not-allowed", breaks="`customer.customer_id` is null", caught_by="response_schema_conformance")
+class NullNotAllowed(AlteredSuccess):
+    def alter(self, body: JSON, request: JSON) -> None:
+        body["customer"]["customer_id"] = None
+
+
+@fault(
+    "pattern-violated",
+    breaks="`customer_comment` has characters its pattern forbids",
+    caught_by="response_schema_conformance",
+)
+class PatternViolated(AlteredSuccess):
+    def alter(self, body: JSON, request: JSON) -> None:
+        body["customer_comment"] = "Paid via *334#"
+
+
+@fault(
+    "undocumented-status",
+    breaks="success answered 201 Created, which the spec does not declare",
+    caught_by="status_code_conformance",
+)
+class UndocumentedStatus(Sandbox):
+    def finish(self, reply: Reply, payload: JSON | None) -> Reply:
+        if reply.status == 200:
+            reply.status = 201
+        return reply
+
+
+@fault("wrong-content-type", breaks="success sent as `text/html`", caught_by="content_type_conformance")
+class WrongContentType(Sandbox):
+    def finish(self, reply: Reply, payload: JSON | None) -> Reply:
+        if reply.status == 200:
+            reply.media_type = "text/html"
+        return reply
+
+
+@fault("empty-body", breaks="200 with an empty body", caught_by="response_schema_conformance")
+class EmptyBody(Sandbox):
+    def finish(self, reply: Reply, payload: JSON | None) -> Reply:
+        if reply.status == 200:
+            reply.body = b""
+        return reply
+
+
+@fault(
+    "accepts-invalid-input",
+    breaks="no validation: schema-invalid pushes get a 200",
+    caught_by="negative_data_rejection",
+)
+class AcceptsInvalidInput(Sandbox):
+    def validate(self, payload: JSON) -> Reply | None:
+        return None
+
+    def accept(self, payload: JSON) -> Reply:
+        # A lax server coerces what it can and fills in the rest.
+        fallback = spec.request_fields()
+        try:
+            return super().accept(payload)
+        except (KeyError, ValueError, TypeError, ArithmeticError):
+            coerced = {
+                "amount": "1",
+                "phone_number": str(payload.get("phone_number", fallback["phone_number"]["examples"][0])),
+            }
+            return super().accept(coerced)
+
+
+@fault(
+    "ignores-auth", breaks="no authentication: requests without a valid key succeed", caught_by="ignored_auth"
+)
+class IgnoresAuth(Sandbox):
+    def authenticate(self, authorization: str | None) -> Reply | None:
+        return None
+
+
+@fault(
+    "server-error-on-numbers",
+    breaks="500 when `amount` is a JSON number, which the spec allows",
+    caught_by="not_a_server_error",
+)
+class ServerErrorOnNumbers(Sandbox):
+    def accept(self, payload: JSON) -> Reply:
+        if not isinstance(payload["amount"], str):
+            return Reply(500, {"detail": "A server error occurred."})
+        return super().accept(payload)
+
+
+@fault(
+    "rejects-valid-input",
+    breaks="400 for valid `2541...` numbers (only 2547 prefixes known)",
+    caught_by="positive_data_acceptance",
+)
+class RejectsValidInput(Sandbox):
+    def validate(self, payload: JSON) -> Reply | None:
+        if str(payload.get("phone_number", "")).startswith("2541"):
+            return Reply(400, {"phone_number": ["Enter a valid Safaricom number."]})
+        return super().validate(payload)
+
+
+@fault(
+    "undeclared-error-shape",
+    breaks='validation errors as `{"error": "..."}`, a shape the spec does not declare',
+    caught_by="response_schema_conformance",
+)
+class UndeclaredErrorShape(Sandbox):
+    def validate(self, payload: JSON) -> Reply | None:
+        reply = super().validate(payload)
+        if reply is not None:
+            field = next(iter(reply.body))
+            reply.body = {"error": f"{field} is invalid"}
+        return reply
+
+
+@fault(
+    "api-ref-not-echoed",
+    breaks="`invoice.api_ref` is always the default, whatever was sent",
+    caught_by="api_ref_is_echoed",
+)
+class ApiRefNotEchoed(AlteredSuccess):
+    def alter(self, body: JSON, request: JSON) -> None:
+        body["invoice"]["api_ref"] = rules.DEFAULT_API_REF
+
+
+@fault(
+    "account-masked",
+    breaks="`invoice.account` masks the phone number (`2547****5678`)",
+    caught_by="account_is_phone_number",
+)
+class AccountMasked(AlteredSuccess):
+    def alter(self, body: JSON, request: JSON) -> None:
+        account = body["invoice"]["account"]
+        body["invoice"]["account"] = account[:4] + "****" + account[-4:]
+
+
+@fault(
+    "rounds-down",
+    breaks="`invoice.value` rounds fractions down instead of up",
+    caught_by="invoice_amounts_follow_rules",
+)
+class RoundsDown(AlteredSuccess):
+    def alter(self, body: JSON, request: JSON) -> None:
+        floor = math.floor(rules.to_decimal(request["amount"]))
+        body["invoice"]["value"] = rules.money(rules.to_decimal(floor))
+
+
+@fault(
+    "tariff-ignored",
+    breaks="`CUSTOMER-PAYS` settles like `BUSINESS-PAYS` (fee deducted)",
+    caught_by="invoice_amounts_follow_rules",
+)
+class TariffIgnored(Sandbox):
+    def accept(self, payload: JSON) -> Reply:
+        return super().accept({**payload, "mobile_tarrif": rules.DEFAULT_TARIFF})
+
+
+@fault("wrong-currency", breaks="`invoice.currency` is `KSH`", caught_by="currency_is_kes")
+class WrongCurrency(AlteredSuccess):
+    def alter(self, body: JSON, request: JSON) -> None:
+        body["invoice"]["currency"] = "KSH"
+
+
+@fault(
+    "reused-invoice-id", breaks="every push gets the same `invoice_id`", caught_by="invoice_ids_are_unique"
+)
+class ReusedInvoiceId(AlteredSuccess):
+    def alter(self, body: JSON, request: JSON) -> None:
+        body["invoice"]["invoice_id"] = "QZ7L0RK"

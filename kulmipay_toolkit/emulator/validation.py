@@ -1,0 +1,53 @@
+"""Request validation from the spec: the request schema of `spec/openapi.yaml`, compiled once
+(JSON Schema 2020-12, the dialect of OpenAPI 3.1), errors grouped per field as KulmiPay's
+Django REST framework answers them: every invalid field at once."""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from typing import Any
+
+import jsonschema_rs
+
+from .. import spec
+
+NON_FIELD = "non_field_errors"
+
+
+@functools.cache
+def _validator() -> jsonschema_rs.Validator:
+    return jsonschema_rs.Draft202012Validator(spec.request_schema())
+
+
+def _alternatives(field: str) -> str:
+    """For an anyOf field, the spec's own description of each accepted form."""
+    schema = spec.request_fields().get(field, {})
+    forms = [option.get("description", "") for option in schema.get("anyOf", [])]
+    return "; or ".join(form[:1].lower() + form[1:].rstrip(".") for form in forms if form)
+
+
+def _message(error: jsonschema_rs.ValidationError) -> tuple[str, str]:
+    """(field, message) for one schema violation."""
+    kind = error.kind
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
+        return str(kind.property), "This field is required."
+    field = str(error.instance_path[0]) if error.instance_path else NON_FIELD
+    if error.instance is None:
+        return field, "This field may not be null."
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.AnyOf) and _alternatives(field):
+        return field, f"Expected {_alternatives(field)}."
+    return field, error.message[:300]
+
+
+def field_errors(payload: dict[str, Any]) -> dict[str, list[str]]:
+    """{field: [messages]} for every field that breaks the request schema; empty if valid."""
+    validator = _validator()
+    if validator.is_valid(payload):
+        return {}
+    errors: dict[str, list[str]] = defaultdict(list)
+    for problem in validator.iter_errors(payload):
+        field, message = _message(problem)
+        if message not in errors[field]:
+            errors[field].append(message)
+    return dict(errors)

@@ -1,0 +1,26 @@
+"""KulmiPay secret keys: which environment a key belongs to, and keeping keys out of text."""
+
+from __future__ import annotations
+
+from typing import Final
+
+TEST_KEY_PREFIX: Final = "ISSecretKey_test_"
+LIVE_KEY_PREFIX: Final = "ISSecretKey_live_"
+REDACTED: Final = "[REDACTED]"
+
+
+def is_live_key(key: str) -> bool:
+    return key.strip().startswith(LIVE_KEY_PREFIX)
+
+
+def is_test_key(key: str) -> bool:
+    return key.strip().startswith(TEST_KEY_PREFIX)
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """`text` with every secret replaced. Secrets shorter than 8 characters are still replaced:
+    a short key is a bad key, not a reason to leak it."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
