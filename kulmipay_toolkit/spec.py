@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import jsonschema_rs
 import yaml
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
@@ -90,6 +91,13 @@ def response_schema(status: int) -> JSON:
     response = resolve(stk_push_operation()[2]["responses"][str(status)])
     schema: JSON = resolve(response["content"]["application/json"]["schema"])
     return schema
+
+
+@functools.cache
+def request_body_validator() -> jsonschema_rs.Validator:
+    """The request schema compiled once (JSON Schema 2020-12, OpenAPI 3.1's dialect): the fast
+    path for the emulator and the checks; openapi-core stays the full request/response judge."""
+    return jsonschema_rs.Draft202012Validator(request_schema())
 
 
 def request_fields() -> dict[str, JSON]:

@@ -4,7 +4,6 @@ Django REST framework answers them: every invalid field at once."""
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from typing import Any
 
@@ -13,11 +12,6 @@ import jsonschema_rs
 from .. import spec
 
 NON_FIELD = "non_field_errors"
-
-
-@functools.cache
-def _validator() -> jsonschema_rs.Validator:
-    return jsonschema_rs.Draft202012Validator(spec.request_schema())
 
 
 def _alternatives(field: str) -> str:
@@ -42,7 +36,7 @@ def _message(error: jsonschema_rs.ValidationError) -> tuple[str, str]:
 
 def field_errors(payload: dict[str, Any]) -> dict[str, list[str]]:
     """{field: [messages]} for every field that breaks the request schema; empty if valid."""
-    validator = _validator()
+    validator = spec.request_body_validator()
     if validator.is_valid(payload):
         return {}
     errors: dict[str, list[str]] = defaultdict(list)
