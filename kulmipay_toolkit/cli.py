@@ -50,6 +50,7 @@ def _conformance(args: argparse.Namespace) -> int:
         fault=args.fault,
         tls=args.tls,
         ca_file=args.ca_file,
+        phases=tuple(args.phases.split(",")),
     )
     try:
         outcome = run(options)
@@ -123,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=_env_int("KULMIPAY_MAX_EXAMPLES", DEFAULT_MAX_EXAMPLES),
         help="schemathesis examples per phase (raise for deeper runs)",
+    )
+    conformance.add_argument(
+        "--phases",
+        default="examples,coverage,fuzzing",
+        help="schemathesis phases (off loopback, examples is always skipped)",
     )
     conformance.add_argument("--max-time", type=int, default=None, help="time budget in seconds")
     conformance.add_argument("--seed", type=int, default=None)

@@ -6,13 +6,14 @@ import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import jsonschema_rs
 import yaml
-from openapi_core import OpenAPI
-from openapi_core.testing import MockRequest, MockResponse
+
+if TYPE_CHECKING:
+    from openapi_core import OpenAPI
 
 # The repository's spec; KULMIPAY_SPEC points elsewhere (tests use it to load edited copies).
 DEFAULT_SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "openapi.yaml"
@@ -35,7 +36,10 @@ def document() -> JSON:
 
 @functools.cache
 def openapi() -> OpenAPI:
-    """The spec-driven validator (openapi-core) for requests and responses."""
+    """The spec-driven validator (openapi-core) for requests and responses. Imported on first
+    use: it costs most of a second, which the emulator and the `st` hooks never need to pay."""
+    from openapi_core import OpenAPI
+
     return OpenAPI.from_dict(document())
 
 
@@ -127,6 +131,8 @@ def request_errors(
     content_type: str = "application/json",
 ) -> list[Exception]:
     """Every way this request breaks the spec (empty when it conforms)."""
+    from openapi_core.testing import MockRequest
+
     host_url, full_path = _spec_url(stk_push_path() if path is None else path)
     request = MockRequest(
         host_url, method, full_path, headers=dict(headers), data=body, content_type=content_type
@@ -144,6 +150,8 @@ def response_errors(
     path: str | None = None,
 ) -> list[Exception]:
     """Every way this response breaks the spec (empty when it conforms)."""
+    from openapi_core.testing import MockRequest, MockResponse
+
     host_url, full_path = _spec_url(stk_push_path() if path is None else path)
     request = MockRequest(host_url, method, full_path)
     response = MockResponse(body, status, headers=dict(headers or {}), content_type=content_type)

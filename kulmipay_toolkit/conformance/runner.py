@@ -23,6 +23,10 @@ DEFAULT_REPORT_DIR = Path("reports/conformance")
 # The local emulator accepts any sandbox-shaped key; this one is made up.
 LOCAL_TOKEN = "ISSecretKey_test_localconformance0000"
 DEFAULT_MAX_EXAMPLES = 50
+DEFAULT_PHASES = ("examples", "coverage", "fuzzing")
+# Off loopback the examples phase is never run: its cases bypass the hooks that keep
+# generated numbers away from real phones (and the spec's examples carry a real-looking one).
+REMOTE_PHASES = frozenset({"coverage", "fuzzing"})
 CASSETTE = "cassette.yaml"
 
 
@@ -43,6 +47,7 @@ class Options:
     tls: bool = False  # local emulator only: serve HTTPS with a local CA
     ca_file: Path | None = None  # trust this CA for the target
     client_pushes: int = 2
+    phases: tuple[str, ...] = DEFAULT_PHASES
     quiet: bool = False  # keep st's live output off the terminal (self-test)
 
 
@@ -59,9 +64,7 @@ def _st_command(
     options: Options, base_url: str, clearance: guard.Clearance, ca_file: Path | None
 ) -> list[str]:
     report_dir = options.report_dir
-    # Off loopback the examples phase is skipped: its cases bypass the hooks that keep
-    # generated numbers away from real phones.
-    phases = "examples,coverage,fuzzing" if clearance.loopback else "coverage,fuzzing"
+    phases = [phase for phase in options.phases if clearance.loopback or phase in REMOTE_PHASES]
     command = [
         str(Path(sys.executable).with_name("st")),
         "--config-file",
@@ -74,7 +77,7 @@ def _st_command(
         "--checks",
         "all",
         "--phases",
-        phases,
+        ",".join(phases),
         "--max-examples",
         str(options.max_examples),
         "--workers",

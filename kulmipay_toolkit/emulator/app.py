@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -58,7 +59,21 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     # A redirect (307) is not in the contract, and a client that follows it with a GET (as
     # many do for 301/302) would lose the push: answer 404 with the right path instead.
     app.router.redirect_slashes = False
-    return AccessLog(app)
+    return AccessLog(AbsoluteForm(app))
+
+
+class AbsoluteForm:
+    """Accepts absolute-form request targets (`POST http://host/api/v1/... HTTP/1.1`), as
+    RFC 9112 3.2.2 says a server must: clients talking through a forward proxy send them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and path.startswith(("http://", "https://")):
+            scope = dict(scope, path=urlsplit(path).path or "/", raw_path=None)
+        await self.app(scope, receive, send)
 
 
 class AccessLog:

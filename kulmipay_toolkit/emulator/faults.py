@@ -177,13 +177,14 @@ class ServerErrorOnNumbers(Sandbox):
 
 @fault(
     "rejects-valid-input",
-    breaks="400 for valid `2541...` numbers (only 2547 prefixes known)",
+    breaks="400 for an `api_ref` over 100 characters, though the spec allows 140 (a short column)",
     caught_by="positive_data_acceptance",
 )
 class RejectsValidInput(Sandbox):
     def validate(self, payload: JSON) -> Reply | None:
-        if str(payload.get("phone_number", "")).startswith("2541"):
-            return Reply(400, {"phone_number": ["Enter a valid Safaricom number."]})
+        api_ref = payload.get("api_ref")
+        if isinstance(api_ref, str) and len(api_ref) > 100:
+            return Reply(400, {"api_ref": ["Ensure this field has no more than 100 characters."]})
         return super().validate(payload)
 
 

@@ -1,0 +1,55 @@
+"""`make conformance` against a server given by KULMIPAY_BASE_URL (as `make sandbox` serves it):
+exit status, reports, and the key in none of what the run writes or prints."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from contract_tests.conformance.conftest import run_cli
+from contract_tests.conftest import TEST_KEY
+from kulmipay_toolkit.emulator import RunningEmulator, Settings
+
+BUDGET = ("--max-examples", "5", "--phases", "examples,coverage", "--seed", "3")
+
+
+def _env(base_url: str) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("KULMIPAY_")}
+    return env | {"KULMIPAY_BASE_URL": base_url, "KULMIPAY_TOKEN": TEST_KEY}
+
+
+@pytest.fixture(params=[None, "wrong-currency"], ids=["faithful", "wrong-currency"])
+def server(request: pytest.FixtureRequest) -> Iterator[tuple[RunningEmulator, str | None]]:
+    with RunningEmulator(Settings(fault=request.param)) as running:
+        yield running, request.param
+
+
+def test_exit_status_reports_and_no_key_anywhere(
+    server: tuple[RunningEmulator, str | None], tmp_path: Path
+) -> None:
+    emulator, fault = server
+    reports = tmp_path / "reports"
+    result = run_cli(*BUDGET, "--report-dir", str(reports), env=_env(emulator.base_url))
+    assert result.returncode == (0 if fault is None else 1), result.stdout[-3000:]
+
+    written = {path.name for path in reports.iterdir()}
+    assert {"summary.md", "summary.json", "junit.xml", "cassette.yaml", "html"} <= written
+    summary = (reports / "summary.md").read_text()
+    assert "KulmiPay STK push conformance" in result.stdout  # the closing table
+    if fault:
+        assert "### currency_is_kes" in summary and '"Authorization: Bearer $KULMIPAY_TOKEN"' in summary
+        assert "currency_is_kes" in (reports / "junit.xml").read_text()
+
+    outputs = [result.stdout, result.stderr] + [
+        path.read_text(errors="replace") for path in reports.rglob("*") if path.is_file()
+    ]
+    assert not [text for text in outputs if TEST_KEY in text]
+
+
+def test_help_names_the_environment_variables(tmp_path: Path) -> None:
+    result = run_cli("--help", env=dict(os.environ))
+    for name in ("KULMIPAY_BASE_URL", "KULMIPAY_TOKEN", "KULMIPAY_TEST_PHONE", "KULMIPAY_MAX_PUSHES"):
+        assert name in result.stdout

@@ -1,0 +1,89 @@
+"""Each refusal happens before a single request leaves: a recording server (directly, or as
+the proxy every other host would be reached through) sees nothing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from contract_tests.conformance.conftest import Recorder, run_cli
+from contract_tests.conftest import TEST_KEY
+
+LIVE_KEY = "ISSecretKey_live_0123456789abcdef"
+
+
+def _env(recorder: Recorder, **extra: str) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("KULMIPAY_")}
+    proxy = {name: recorder.url for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")}
+    return env | proxy | {"NO_PROXY": "", "no_proxy": ""} | extra
+
+
+@pytest.mark.parametrize(
+    ("variables", "reason"),
+    [
+        ({"KULMIPAY_TOKEN": LIVE_KEY}, "refusing a live key"),
+        ({"KULMIPAY_TOKEN": LIVE_KEY, "KULMIPAY_BASE_URL": "{recorder}/api/v1"}, "refusing a live key"),
+        (
+            {
+                "KULMIPAY_TOKEN": TEST_KEY,
+                "KULMIPAY_BASE_URL": "http://payments.example.com/api/v1",
+                "KULMIPAY_TEST_PHONE": "254708374149",
+            },
+            "--allow-host payments.example.com",
+        ),
+        (
+            {"KULMIPAY_TOKEN": TEST_KEY, "KULMIPAY_BASE_URL": "https://sandbox.kulmipay.com/api/v1"},
+            "KULMIPAY_TEST_PHONE is required",
+        ),
+        (
+            {
+                "KULMIPAY_TOKEN": TEST_KEY,
+                "KULMIPAY_BASE_URL": "https://app.kulmipay.com/api/v1",
+                "KULMIPAY_TEST_PHONE": "254708374149",
+            },
+            "live host",
+        ),
+        (
+            {
+                "KULMIPAY_BASE_URL": "https://sandbox.kulmipay.com/api/v1",
+                "KULMIPAY_TEST_PHONE": "254708374149",
+            },
+            "KULMIPAY_TOKEN is empty",
+        ),
+    ],
+)
+def test_refused_runs_send_nothing(
+    recorder: Recorder, tmp_path: Path, variables: dict[str, str], reason: str
+) -> None:
+    variables = {name: value.format(recorder=recorder.url) for name, value in variables.items()}
+    result = run_cli("--report-dir", str(tmp_path / "reports"), env=_env(recorder, **variables))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert reason in result.stderr and "nothing was sent" in result.stderr
+    assert recorder.requests == []
+    for secret in (LIVE_KEY, TEST_KEY):
+        assert secret not in result.stdout + result.stderr
+
+
+def test_the_recorder_would_have_seen_a_request(recorder: Recorder, tmp_path: Path) -> None:
+    """The control: with the guard satisfied, the same proxying does reach the recorder."""
+    env = _env(
+        recorder,
+        KULMIPAY_TOKEN=TEST_KEY,
+        KULMIPAY_TEST_PHONE="254708374149",
+        KULMIPAY_BASE_URL="http://payments.example.com/api/v1",
+        KULMIPAY_MAX_PUSHES="1",
+    )
+    run_cli(
+        "--allow-host",
+        "payments.example.com",
+        "--max-examples",
+        "1",
+        "--phases",
+        "fuzzing",
+        "--report-dir",
+        str(tmp_path / "reports"),
+        env=env,
+    )
+    assert recorder.requests and all("payments.example.com" in line for line in recorder.requests)
