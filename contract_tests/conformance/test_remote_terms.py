@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
 from contract_tests.conftest import TEST_KEY
+from kulmipay_toolkit import cassettes
 from kulmipay_toolkit.conformance.runner import Options, run
 from kulmipay_toolkit.emulator import RunningEmulator, Settings
 from kulmipay_toolkit.guard import UNREACHABLE_PHONE
@@ -57,15 +57,14 @@ def test_positive_pushes_only_reach_the_test_phone_and_are_capped(
     assert len(accounts) <= MAX_PUSHES
 
     # What was sent at all: no request carried a dialable number other than the test phone.
-    with (tmp_path / "reports" / "cassette.yaml").open() as handle:
-        interactions = yaml.safe_load(handle)["http_interactions"]
+    interactions = cassettes.load(tmp_path / "reports" / "cassette.yaml").interactions
     numbers = set()
     for interaction in interactions:
         try:
-            body = json.loads((interaction["request"].get("body") or {}).get("string") or "null")
+            body = json.loads(interaction.request.body or b"null")
         except ValueError:
             continue  # not JSON: no phone number a server could read
         if isinstance(body, dict) and "phone_number" in body:
             numbers |= set(re.findall(r"\d{7,}", str(body["phone_number"])))
     assert numbers <= {TEST_PHONE, UNREACHABLE_PHONE}, numbers
-    assert all(interaction["phase"]["name"] != "examples" for interaction in interactions)
+    assert all(interaction.phase != "examples" for interaction in interactions)

@@ -14,7 +14,7 @@ import httpx
 import kulmipay
 import pytest
 
-from contract_tests.conftest import AUTH, TEST_KEY, VALID_PUSH, assert_conforms, push_url
+from contract_tests.conftest import AUTH, TEST_KEY, VALID_PUSH, assert_conforms, push_url, repo_root
 from kulmipay_toolkit.emulator import FAULTS, RunningEmulator, Settings
 from kulmipay_toolkit.emulator.faults import sandbox_for
 
@@ -126,3 +126,14 @@ def test_make_sandbox_command_serves_a_push(tmp_path: object) -> None:
     assert f"on http://127.0.0.1:{port}/api/v1" in output
     assert "POST /api/v1/payment/mpesa-stk-push/ 200" in output
     assert TEST_KEY not in output
+
+
+def test_the_readme_table_lists_every_fault_profile_as_registered() -> None:
+    readme = (repo_root() / "README.md").read_text()
+    rows = {
+        cells[0].strip("` "): cells[2].strip("` ")
+        for line in readme.splitlines()
+        if line.startswith("| `") and len(cells := line.strip("|").split(" | ")) == 3
+    }
+    assert rows == {name: fault.caught_by for name, fault in FAULTS.items()}
+    assert f"with {len(FAULTS)} fault profiles" in readme

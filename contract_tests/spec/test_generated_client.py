@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,7 +41,16 @@ def test_endpoint_module_targets_the_spec_path() -> None:
 
 
 def _check(committed: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(CHECK), str(committed)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    # The generator and its ruff post-hook are the venv's pinned ones, however pytest was started.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    return subprocess.run(
+        [str(CHECK), str(committed)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PATH": path},
+    )
 
 
 @pytest.fixture(scope="module")

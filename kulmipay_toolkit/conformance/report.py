@@ -11,11 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .. import cassettes
+from ..cassettes import RecordedRequest
 from ..keys import redact
-
-FAILED = "FAILURE"
 
 
 @dataclass
@@ -43,16 +41,15 @@ class Verdict:
         return not self.failed and not self.extra
 
 
-def _curl(request: dict[str, Any]) -> str:
-    parts = ["curl", "-X", request["method"], shlex.quote(request["uri"])]
-    for name, values in request.get("headers", {}).items():
-        if name.lower() in {"authorization"}:
+def _curl(request: RecordedRequest) -> str:
+    parts = ["curl", "-X", request.method, shlex.quote(request.uri)]
+    for name, value in request.headers:
+        if name.lower() == "authorization":
             parts += ["-H", '"Authorization: Bearer $KULMIPAY_TOKEN"']
         elif name.lower() in {"content-type", "accept"}:
-            parts += ["-H", shlex.quote(f"{name}: {values[0]}")]
-    body = (request.get("body") or {}).get("string")
-    if body:
-        parts += ["--data-raw", shlex.quote(body)]
+            parts += ["-H", shlex.quote(f"{name}: {value}")]
+    if request.body:
+        parts += ["--data-raw", shlex.quote(request.body.decode("utf-8", errors="replace"))]
     return " ".join(parts)
 
 
@@ -60,24 +57,18 @@ def read_cassette(path: Path) -> Verdict:
     verdict = Verdict()
     if not path.exists():
         return verdict
-    with path.open(encoding="utf-8") as handle:
-        cassette = yaml.safe_load(handle) or {}
-    for interaction in cassette.get("http_interactions") or []:
+    for interaction in cassettes.load(path).interactions:
         verdict.requests += 1
-        for check in interaction.get("checks") or []:
-            if check["status"] == FAILED:
-                verdict.failed[check["name"]] += 1
-                if verdict.failed[check["name"]] <= 3:  # a few reproductions per check suffice
-                    verdict.failures.append(
-                        Failure(
-                            check=check["name"],
-                            message=str(check.get("message") or ""),
-                            curl=_curl(interaction["request"]),
-                            status=str((interaction.get("response") or {}).get("status", {}).get("code")),
-                        )
-                    )
-            else:
-                verdict.passed[check["name"]] += 1
+        for check in interaction.checks:
+            if check.passed:
+                verdict.passed[check.name] += 1
+                continue
+            verdict.failed[check.name] += 1
+            if verdict.failed[check.name] <= 3:  # a few reproductions per check suffice
+                status = str(interaction.response.status) if interaction.response else "none"
+                verdict.failures.append(
+                    Failure(check.name, check.message, _curl(interaction.request), status)
+                )
     return verdict
 
 

@@ -1,0 +1,19 @@
+"""The spec's own examples, as replies to serve."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from kulmipay_toolkit import spec
+
+JSON = dict[str, Any]
+
+
+def pending_push(change: Callable[[JSON], object] = lambda body: None) -> JSON:
+    """The spec's PendingPush example (a fresh copy), after `change`."""
+    example = spec.resolve(spec.document()["components"]["examples"]["PendingPush"])["value"]
+    body: JSON = copy.deepcopy(example)
+    change(body)
+    return body

@@ -1,0 +1,90 @@
+"""When spec and client disagree the suite fails loudly: edit a copy of the spec (as if `make client`
+had not been run after a change) and the unchanged client's traffic no longer passes the spec."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+import yaml
+
+from contract_tests.unit.calls import Style, new_client, serve, start, strict_start, valid_push
+from contract_tests.unit.captured import spec_errors
+from contract_tests.unit.examples import pending_push
+from kulmipay_toolkit import spec
+from kulmipay_toolkit.strict import ContractViolation
+
+Edit = Callable[[dict[str, Any]], None]
+
+
+def clear_spec_caches() -> None:
+    """Every cached loader in `spec` (document, openapi, stk_push_operation, and any added later)."""
+    for value in vars(spec).values():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+
+
+@pytest.fixture()
+def edited_spec(tmp_path: Path) -> Iterator[Callable[[Edit], None]]:
+    """Points KULMIPAY_SPEC at an edited copy; afterwards the real spec is back, caches and all."""
+    patch = pytest.MonkeyPatch()
+
+    def apply(edit: Edit) -> None:
+        document = copy.deepcopy(spec.document())  # the shared one is read-only
+        edit(document)
+        edited = tmp_path / "openapi.yaml"
+        edited.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+        patch.setenv("KULMIPAY_SPEC", str(edited))
+        clear_spec_caches()
+
+    try:
+        yield apply
+    finally:
+        patch.undo()
+        clear_spec_caches()
+
+
+def rename_phone_number(document: dict[str, Any]) -> None:
+    request = document["components"]["schemas"]["StkPushRequest"]
+    request["properties"]["msisdn"] = request["properties"].pop("phone_number")
+    request["required"] = ["msisdn" if name == "phone_number" else name for name in request["required"]]
+
+
+def rename_invoice_currency(document: dict[str, Any]) -> None:
+    invoice = document["components"]["schemas"]["Invoice"]
+    invoice["properties"]["currency_code"] = invoice["properties"].pop("currency")
+    invoice["required"] = ["currency_code" if name == "currency" else name for name in invoice["required"]]
+
+
+def test_request_field_renamed_in_the_spec_fails_the_captured_request(
+    style: Style, router: respx.MockRouter, edited_spec: Callable[[Edit], None]
+) -> None:
+    route = serve(router, httpx.Response(401, json={"detail": "Invalid api token"}))
+    start(style, new_client(), valid_push())
+    request = route.calls.last.request
+    assert spec_errors(request) == []
+    edited_spec(rename_phone_number)
+    assert "msisdn" in spec.request_fields()
+    errors = spec_errors(request)
+    assert errors, "the client still sends phone_number and the spec now wants msisdn"
+    assert "'msisdn' is a required property" in str([error.__cause__ for error in errors])
+
+
+def test_response_field_renamed_in_the_spec_fails_the_strict_helper(
+    style: Style, router: respx.MockRouter, edited_spec: Callable[[Edit], None]
+) -> None:
+    serve(router, httpx.Response(200, json=pending_push()))
+    edited_spec(rename_invoice_currency)
+    with pytest.raises(ContractViolation, match=r"\$\.invoice: 'currency_code' is a required property"):
+        strict_start(style, new_client(), valid_push())
+
+
+def test_caches_are_back_on_the_real_spec() -> None:
+    """Runs after the edits above (file order): nothing of the copies survived."""
+    assert "phone_number" in spec.request_fields()
+    assert "currency" in spec.component_schema("Invoice")["properties"]

@@ -1,0 +1,147 @@
+"""Strict parsing of STK push replies: the spec judges a reply before the generated models read it.
+
+The generated client (openapi-python-client) checks little: it ignores the Content-Type, response
+headers, patterns, most formats and the JSON types of plain fields, and reads a 400 `{"detail": ...}`
+as a `ValidationError` (contract_tests/unit/test_client_leniency.py pins each). Here openapi-core
+(`spec.response_errors`) validates status, media type, headers and body first; only a reply the
+spec allows reaches the generated models.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from http import HTTPStatus
+from typing import Any, Protocol
+
+import httpx
+from kulmipay_client import AuthenticatedClient, Client
+from kulmipay_client.api.payment import start_mpesa_stk_push
+from kulmipay_client.models import Error, StkPushRequest, StkPushResponse, ValidationError
+from kulmipay_client.types import Response
+
+from . import keys, spec
+
+Reply = StkPushResponse | Error | ValidationError
+
+# A server that echoes a key (in an error detail, say) must not put it into our messages, even
+# when the caller did not tell us which key it used.
+_KEY_PATTERN = re.compile(f"(?:{re.escape(keys.TEST_KEY_PREFIX)}|{re.escape(keys.LIVE_KEY_PREFIX)})[\\w-]*")
+# Schema errors quote the offending value, which can be the whole body.
+_EXCERPT = 200
+
+
+class RawResponse(Protocol):
+    """What strict parsing reads: an `httpx.Response` or the generated client's `Response`."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def content(self) -> bytes: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+
+class ContractViolation(ValueError):
+    """A reply the spec does not allow, or a spec-valid one the generated models cannot read.
+
+    `problems` lists what broke, one entry each; neither it nor the message carries a key."""
+
+    def __init__(self, status: int, problems: Iterable[str], *, secrets: Iterable[str | None] = ()) -> None:
+        hidden = tuple(secrets)
+        self.status = status
+        # Redacted before shortened, so that a cut can never leave part of a key behind.
+        self.problems = tuple(_short(_redacted(problem, hidden)) for problem in problems)
+        super().__init__(f"HTTP {status} reply breaks the contract: " + "; ".join(self.problems))
+
+
+def strict_parse(response: RawResponse, *, secrets: Iterable[str | None] = ()) -> Reply:
+    """The reply as a generated model, once the spec allows it; `ContractViolation` otherwise.
+
+    `secrets` (the key in use) are redacted from the error; key-shaped text always is."""
+    status = int(response.status_code)
+    headers = dict(response.headers)
+    content_type = next((value for name, value in headers.items() if name.lower() == "content-type"), "")
+    errors = spec.response_errors(status, response.content, content_type=content_type, headers=headers)
+    if errors:
+        raise ContractViolation(
+            status, [line for error in errors for line in _described(error)], secrets=secrets
+        )
+    # Every declared reply is JSON, and openapi-core has just deserialised this one: it cannot fail.
+    data: dict[str, Any] = json.loads(response.content)
+    try:
+        return _model(status, data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # The spec allows the body and the generated code still chokes: client and spec disagree.
+        problem = f"the generated client cannot read this spec-valid body: {type(exc).__name__}: {exc}"
+        raise ContractViolation(status, [problem], secrets=secrets) from None
+
+
+def strict_start_mpesa_stk_push(
+    client: AuthenticatedClient | Client, body: StkPushRequest
+) -> Response[Reply]:
+    """`start_mpesa_stk_push.sync_detailed`, with `parsed` strictly parsed. Sends exactly once."""
+    # Not `sync_detailed` itself: it parses while it answers, so the replies this module exists to
+    # report would surface as KeyError or JSONDecodeError from inside it, before any check. The
+    # request is still the generated one (`_get_kwargs`), sent on the client's own httpx client.
+    response = client.get_httpx_client().request(**start_mpesa_stk_push._get_kwargs(body=body))
+    return _checked(client, response)
+
+
+async def strict_start_mpesa_stk_push_async(
+    client: AuthenticatedClient | Client, body: StkPushRequest
+) -> Response[Reply]:
+    """`start_mpesa_stk_push.asyncio_detailed`, with `parsed` strictly parsed. Sends exactly once."""
+    response = await client.get_async_httpx_client().request(**start_mpesa_stk_push._get_kwargs(body=body))
+    return _checked(client, response)
+
+
+def _checked(client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Reply]:
+    authorization = response.request.headers.get("authorization", "")
+    token = client.token if isinstance(client, AuthenticatedClient) else None
+    parsed = strict_parse(response, secrets=(authorization, authorization.partition(" ")[2], token))
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parsed,
+    )
+
+
+def _model(status: int, data: dict[str, Any]) -> Reply:
+    if status == HTTPStatus.OK:
+        return StkPushResponse.from_dict(data)
+    # The 400 schema is anyOf(ValidationError, Error). The generated parser tries ValidationError
+    # first, which never fails, so `{"detail": "..."}` would come back as a field error. The body
+    # is valid here, so lists everywhere means field errors and anything else is an `Error`.
+    if data and all(isinstance(value, list) for value in data.values()):
+        return ValidationError.from_dict(data)
+    return Error.from_dict(data)
+
+
+def _described(error: Exception) -> list[str]:
+    """What broke, one line per schema error: `body $.invoice.created_at: '...' is not a 'date-time'`."""
+    # Imported here, as `spec` imports openapi-core: only on the way to a report does it cost anything.
+    from openapi_core.validation.response.exceptions import HeaderValidationError
+    from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
+
+    cause = error.__cause__
+    if isinstance(cause, InvalidSchemaValue):
+        return [
+            f"body {getattr(item, 'json_path', '$')}: {getattr(item, 'message', item)}"
+            for item in cause.schema_errors
+        ]
+    if isinstance(error, HeaderValidationError):
+        return [f"header {error.name}: {cause or error}"]
+    return [str(cause or error)]
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _EXCERPT else text[:_EXCERPT] + "..."
+
+
+def _redacted(text: str, secrets: Iterable[str | None]) -> str:
+    return _KEY_PATTERN.sub(keys.REDACTED, keys.redact(text, *secrets))
