@@ -40,8 +40,9 @@ lint: install ## Spec validation and linting, ruff, mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Two workers: the conformance self-test is one `st` run per fault profile, spread over both cores.
 test: install lint client-check ## Everything offline (what CI runs)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 sandbox: install ## Run the emulator on 127.0.0.1:PORT [FAULT=name] [TLS=1]
 	$(BIN)/kulmipay-toolkit sandbox --port $(PORT) $(if $(FAULT),--fault $(FAULT)) $(if $(TLS),--tls)

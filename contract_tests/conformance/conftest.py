@@ -30,10 +30,16 @@ class _RecordingHandler(BaseHTTPRequestHandler):
 
     def handle_one_request(self) -> None:
         self.raw_requestline = self.rfile.readline(65537)
-        if self.raw_requestline:
-            self.server.requests.append(self.raw_requestline.decode("latin-1").strip())
-            self.send_error(502)
-        self.close_connection = True
+        if not self.raw_requestline or not self.parse_request():
+            return
+        self.server.requests.append(self.raw_requestline.decode("latin-1").strip())
+        # Read what was sent, then answer at once: a clean exchange keeps the client quick.
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
 
     def log_message(self, format: str, *args: object) -> None:
         pass
