@@ -51,4 +51,13 @@ conformance: install ## Validate a live server (KULMIPAY_BASE_URL, or the local 
 	$(BIN)/kulmipay-toolkit conformance
 
 bench: install ## Benchmarks; writes reports/bench/summary.json
-	$(PY) -m benchmarks
+	@# wrk is the load generator; without it (not root, or apt fails) the Python one is used.
+	@command -v wrk >/dev/null || if [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+		|| echo "bench: could not install wrk; using the Python load generator"; \
+	else echo "bench: wrk not found and not root; using the Python load generator"; fi
+	@# Prism (pinned in benchmarks/package-lock.json); reinstalled only when the lockfile is newer.
+	@[ benchmarks/node_modules/.package-lock.json -nt benchmarks/package-lock.json ] \
+		|| npm ci --prefix benchmarks --no-audit --no-fund --loglevel=error \
+		|| echo "bench: could not install Prism; the summary says so"
+	$(PY) -m benchmarks $(BENCH_ARGS)
