@@ -48,7 +48,7 @@ class _RecordingHandler(BaseHTTPRequestHandler):
 @pytest.fixture()
 def recorder() -> Iterator[Recorder]:
     server = Recorder()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield server
     server.shutdown()
