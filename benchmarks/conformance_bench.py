@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kulmipay_toolkit.cli import DEFAULT_MAX_EXAMPLES
+from kulmipay_toolkit.conformance.options import DEFAULT_MAX_EXAMPLES
 from kulmipay_toolkit.emulator import FAULTS
 
 from . import processes

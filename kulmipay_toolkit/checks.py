@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import schemathesis
@@ -88,9 +88,11 @@ def account_is_phone_number(request: JSON, invoice: JSON, case: AnyCase) -> None
 
 
 def _decimal(invoice: JSON, field: str) -> Decimal | None:
+    if field not in invoice:
+        return None
     try:
-        return Decimal(str(invoice[field])) if field in invoice else None
-    except InvalidOperation:
+        return rules.to_decimal(invoice[field])
+    except ValueError:
         raise AssertionError(f"invoice.{field} {invoice[field]!r} is not a decimal") from None
 
 

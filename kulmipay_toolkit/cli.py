@@ -8,13 +8,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import guard
+from . import guard, spec
+from .conformance.options import DEFAULT_MAX_EXAMPLES, DEFAULT_PHASES, DEFAULT_REPORT_DIR, Options
 from .emulator.faults import FAULTS
 from .emulator.pipeline import Settings
 from .emulator.server import LOOPBACK, make_certificates, serve
 
 DEFAULT_TLS_DIR = Path("reports/sandbox/tls")
-DEFAULT_MAX_EXAMPLES = 50  # the runner's default; kept here so `--help` needs no heavy import
 
 
 def _sandbox(args: argparse.Namespace) -> int:
@@ -22,7 +22,7 @@ def _sandbox(args: argparse.Namespace) -> int:
     allowed = frozenset(key for key in (args.allow_key or []) if key)
     settings = Settings(fault=args.fault or None, seed=args.seed, allowed_keys=allowed)
     scheme = "https" if certificates else "http"
-    print(f"KulmiPay sandbox emulator on {scheme}://{LOOPBACK}:{args.port}/api/v1", flush=True)
+    print(f"KulmiPay sandbox emulator on {scheme}://{LOOPBACK}:{args.port}{spec.base_path()}", flush=True)
     print(f"  fault profile: {settings.fault or 'none (faithful)'}", flush=True)
     if certificates:
         # Clients trust this CA with e.g. `curl --cacert` or SSL_CERT_FILE / REQUESTS_CA_BUNDLE.
@@ -33,7 +33,7 @@ def _sandbox(args: argparse.Namespace) -> int:
 
 def _conformance(args: argparse.Namespace) -> int:
     # Imported here: `sandbox` should not pay for schemathesis and the generated client.
-    from .conformance.runner import Options, print_outcome, run
+    from .conformance.runner import print_outcome, run
 
     options = Options(
         base_url=args.base_url or None,
@@ -61,9 +61,10 @@ def _conformance(args: argparse.Namespace) -> int:
     return outcome.exit_code
 
 
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
+def _env(name: str, default: object) -> str:
+    """An environment variable as argparse's default: a string, converted (and refused with a
+    usage error, not a traceback) by the argument's own `type`."""
+    return os.environ.get(name, "").strip() or str(default)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     sandbox = commands.add_parser("sandbox", help="run the local emulator in the foreground")
-    sandbox.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8765")))
+    sandbox.add_argument("--port", type=int, default=_env("PORT", 8765))
     sandbox.add_argument(
         "--fault",
         choices=sorted(FAULTS),
@@ -108,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     conformance.add_argument(
         "--max-pushes",
         type=int,
-        default=_env_int("KULMIPAY_MAX_PUSHES", guard.DEFAULT_MAX_PUSHES),
+        default=_env("KULMIPAY_MAX_PUSHES", guard.DEFAULT_MAX_PUSHES),
         help="off loopback, at most this many positive pushes (env KULMIPAY_MAX_PUSHES)",
     )
     conformance.add_argument(
@@ -122,18 +123,18 @@ def build_parser() -> argparse.ArgumentParser:
     conformance.add_argument(
         "--max-examples",
         type=int,
-        default=_env_int("KULMIPAY_MAX_EXAMPLES", DEFAULT_MAX_EXAMPLES),
+        default=_env("KULMIPAY_MAX_EXAMPLES", DEFAULT_MAX_EXAMPLES),
         help="schemathesis examples per phase (raise for deeper runs)",
     )
     conformance.add_argument(
         "--phases",
-        default="examples,coverage,fuzzing",
+        default=",".join(DEFAULT_PHASES),
         help="schemathesis phases (off loopback, examples is always skipped)",
     )
     conformance.add_argument("--max-time", type=int, default=None, help="time budget in seconds")
     conformance.add_argument("--seed", type=int, default=None)
     conformance.add_argument("--workers", type=int, default=1)
-    conformance.add_argument("--report-dir", type=Path, default=Path("reports/conformance"))
+    conformance.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR)
     conformance.add_argument(
         "--fault",
         choices=sorted(FAULTS),

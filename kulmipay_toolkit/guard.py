@@ -13,7 +13,9 @@ target this server with this key, and on what terms.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from . import keys, spec
@@ -24,6 +26,9 @@ DEFAULT_REMOTE_RATE_LIMIT = "2/s"
 # Fails the spec's phone pattern (no 7 or 1 after 254) and is no subscriber's line: negative
 # cases sent off loopback carry this instead of anything that looks dialable.
 UNREACHABLE_PHONE = "254000000000"
+# Never a target, whatever the spec in use says: KulmiPay's live host.
+LIVE_HOST = "app.kulmipay.com"
+DIGITS_THAT_COULD_DIAL = 7
 
 
 class GuardRefusal(Exception):
@@ -33,7 +38,7 @@ class GuardRefusal(Exception):
 @dataclass(frozen=True)
 class Target:
     base_url: str
-    token: str
+    token: str = field(repr=False)
     test_phone: str | None = None
     max_pushes: int = DEFAULT_MAX_PUSHES
     allowed_hosts: tuple[str, ...] = ()
@@ -63,9 +68,17 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _hosts() -> tuple[str, str]:
-    sandbox, live = (urlsplit(url).hostname or "" for url in spec.server_urls()[:2])
-    return sandbox, live
+def confine_positive(body: dict[str, Any], test_phone: str) -> dict[str, Any]:
+    """A schema-valid push made safe to send off loopback: to the test phone only, and without
+    a `wallet_id` (a generated one is not the account's wallet)."""
+    confined = {**body, "phone_number": test_phone}
+    confined.pop("wallet_id", None)
+    return confined
+
+
+def could_dial(phone_number: object) -> bool:
+    """Whether a server that normalises numbers (drops `+`, spaces, dashes) could dial this."""
+    return len(re.sub(r"\D", "", str(phone_number))) >= DIGITS_THAT_COULD_DIAL
 
 
 def _check_key(token: str) -> None:
@@ -100,22 +113,22 @@ def clear(target: Target) -> Clearance:
     """The terms of the run, or GuardRefusal. Sends nothing."""
     _check_key(target.token)
     parts = urlsplit(target.base_url)
-    host = parts.hostname or ""
+    host = (parts.hostname or "").rstrip(".").lower()
     if parts.scheme not in {"http", "https"} or not host:
         raise GuardRefusal(f"KULMIPAY_BASE_URL {target.base_url!r} is not an http(s) URL.")
     if is_loopback(host):
         return Clearance(
             loopback=True, test_phone=None, max_positive_pushes=None, rate_limit=target.rate_limit
         )
-    sandbox, live = _hosts()
-    if host == live:
+    sandbox = spec.server_hosts("sandbox")
+    if host == LIVE_HOST or host in spec.server_hosts("live"):
         raise GuardRefusal(
             f"refusing {host}: it is KulmiPay's live host. Conformance runs target the sandbox."
         )
-    if host != sandbox and host not in target.allowed_hosts:
+    if host not in sandbox and host not in target.allowed_hosts:
         raise GuardRefusal(
-            f"refusing {host}: only loopback and {sandbox} are allowed. If you mean it, name the "
-            f"host explicitly with --allow-host {host}."
+            f"refusing {host}: only loopback and {', '.join(sorted(sandbox))} are allowed. If you mean "
+            f"it, name the host explicitly with --allow-host {host}."
         )
     if not 0 <= target.max_pushes <= MAX_PUSHES_CEILING:
         raise GuardRefusal(f"KULMIPAY_MAX_PUSHES must be between 0 and {MAX_PUSHES_CEILING}.")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 TEST_KEY_PREFIX: Final = "ISSecretKey_test_"
 LIVE_KEY_PREFIX: Final = "ISSecretKey_live_"
 REDACTED: Final = "[REDACTED]"
+# Anything shaped like a KulmiPay secret key, so that a key a server echoes back is hidden too,
+# even when the caller did not say which key it used.
+KEY_SHAPED: Final = re.compile(f"(?:{re.escape(TEST_KEY_PREFIX)}|{re.escape(LIVE_KEY_PREFIX)})[\\w-]*")
 
 
 def is_live_key(key: str) -> bool:
@@ -18,9 +22,9 @@ def is_test_key(key: str) -> bool:
 
 
 def redact(text: str, *secrets: str | None) -> str:
-    """`text` with every secret replaced. Secrets shorter than 8 characters are still replaced:
-    a short key is a bad key, not a reason to leak it."""
+    """`text` with every secret, and anything key-shaped, replaced. Secrets shorter than 8
+    characters are still replaced: a short key is a bad key, not a reason to leak it."""
     for secret in secrets:
         if secret:
             text = text.replace(secret, REDACTED)
-    return text
+    return KEY_SHAPED.sub(REDACTED, text)

@@ -11,6 +11,7 @@ conformance checks assert, so the two can never disagree.
 | `BUSINESS-PAYS` | `net_amount` = value - charges (fee deducted from settlement) | docs-guide |
 | `CUSTOMER-PAYS` | `net_amount` = value (the customer pays the fee on top) | docs-guide |
 | new invoice | state `PENDING`, `retry_count` 0 | docs-guide |
+| new invoice | `clearing_status` `PENDING` | inferred |
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ CURRENCY: Final = "KES"
 DEFAULT_API_REF: Final = "MPesa Express"
 DEFAULT_TARIFF: Final = "BUSINESS-PAYS"
 FEE_RATE: Final = Decimal("0.03")
-INITIAL_STATE: Final = "PENDING"
+INITIAL_STATE: Final = "PENDING"  # a test pins it to the spec's Invoice.state enum
+INITIAL_CLEARING_STATUS: Final = "PENDING"  # inferred: nothing settles before the customer pays
 INITIAL_RETRY_COUNT: Final = 0
 CENT: Final = Decimal("0.01")
 

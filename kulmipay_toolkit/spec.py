@@ -81,6 +81,15 @@ def server_urls() -> list[str]:
     return [str(server["url"]) for server in document()["servers"]]
 
 
+def server_hosts(environment: str) -> set[str]:
+    """Hosts of the servers marked `x-environment: <environment>` (`sandbox` or `live`)."""
+    return {
+        (urlsplit(server["url"]).hostname or "").lower()
+        for server in document()["servers"]
+        if server.get("x-environment") == environment
+    }
+
+
 def declared_statuses() -> set[int]:
     return {int(code) for code in stk_push_operation()[2]["responses"]}
 

@@ -32,7 +32,10 @@ def test_exit_status_reports_and_no_key_anywhere(
 ) -> None:
     emulator, fault = server
     reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "notes.txt").write_text("mine")  # a run replaces its own reports, nothing else
     result = run_cli(*BUDGET, "--report-dir", str(reports), env=_env(emulator.base_url))
+    assert (reports / "notes.txt").read_text() == "mine"
     assert result.returncode == (0 if fault is None else 1), result.stdout[-3000:]
 
     written = {path.name for path in reports.iterdir()}
@@ -47,6 +50,12 @@ def test_exit_status_reports_and_no_key_anywhere(
         path.read_text(errors="replace") for path in reports.rglob("*") if path.is_file()
     ]
     assert not [text for text in outputs if TEST_KEY in text]
+
+
+def test_a_bad_environment_value_is_a_usage_error_not_a_traceback() -> None:
+    result = run_cli(env=dict(os.environ, KULMIPAY_MAX_PUSHES="five"))
+    assert result.returncode == 2
+    assert "invalid int value: 'five'" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_help_names_the_environment_variables(tmp_path: Path) -> None:

@@ -6,7 +6,14 @@ import pytest
 
 from contract_tests.conftest import TEST_KEY
 from kulmipay_toolkit import spec
-from kulmipay_toolkit.guard import UNREACHABLE_PHONE, GuardRefusal, Target, clear
+from kulmipay_toolkit.guard import (
+    UNREACHABLE_PHONE,
+    GuardRefusal,
+    Target,
+    clear,
+    confine_positive,
+    could_dial,
+)
 
 SANDBOX = "https://sandbox.kulmipay.com/api/v1"
 PHONE = "254708374149"
@@ -20,6 +27,7 @@ PHONE = "254708374149"
         (Target(SANDBOX, "sk_test_0123456789", PHONE), "not a sandbox secret key"),
         (Target(SANDBOX, "", PHONE), "KULMIPAY_TOKEN is empty"),
         (Target("https://app.kulmipay.com/api/v1", TEST_KEY, PHONE), "live host"),
+        (Target("https://APP.kulmipay.com./api/v1", TEST_KEY, PHONE), "live host"),
         (
             Target("https://app.kulmipay.com/api/v1", TEST_KEY, PHONE, allowed_hosts=("app.kulmipay.com",)),
             "live host",
@@ -66,3 +74,21 @@ def test_an_explicitly_named_host_is_allowed_on_the_same_terms() -> None:
 
 def test_the_unreachable_number_is_invalid_under_the_spec() -> None:
     assert not spec.request_body_validator().is_valid({"amount": "1", "phone_number": UNREACHABLE_PHONE})
+
+
+@pytest.mark.parametrize(
+    "number", ["254712345678", "+254 712 345 678", "0712-345678", 254712345678, ["0712345678"]]
+)
+def test_anything_with_seven_digits_could_dial(number: object) -> None:
+    assert could_dial(number)
+
+
+@pytest.mark.parametrize("number", ["", "abc", "254-12", None, 12345])
+def test_short_or_digitless_values_could_not(number: object) -> None:
+    assert not could_dial(number)
+
+
+def test_confining_a_positive_push_leaves_the_original_alone() -> None:
+    body = {"amount": "10", "phone_number": "254712345678", "wallet_id": "W1", "api_ref": "x"}
+    assert confine_positive(body, PHONE) == {"amount": "10", "phone_number": PHONE, "api_ref": "x"}
+    assert body["phone_number"] == "254712345678" and body["wallet_id"] == "W1"

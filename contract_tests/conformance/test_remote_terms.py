@@ -13,7 +13,8 @@ import pytest
 
 from contract_tests.conftest import TEST_KEY
 from kulmipay_toolkit import cassettes
-from kulmipay_toolkit.conformance.runner import Options, run
+from kulmipay_toolkit.conformance.options import Options
+from kulmipay_toolkit.conformance.runner import run
 from kulmipay_toolkit.emulator import RunningEmulator, Settings
 from kulmipay_toolkit.guard import UNREACHABLE_PHONE
 
@@ -22,9 +23,11 @@ TEST_PHONE = "254708374149"
 MAX_PUSHES = 4
 
 
-@pytest.fixture()
-def stand_in(monkeypatch: pytest.MonkeyPatch) -> Iterator[RunningEmulator]:
-    with RunningEmulator(Settings(seed=3)) as emulator:
+@pytest.fixture(params=[None, "ignores-auth"], ids=["faithful", "ignores-auth"])
+def stand_in(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[RunningEmulator]:
+    """A sandbox that ignores auth too: checks that re-send bodies without the key must not
+    turn into pushes past the cap."""
+    with RunningEmulator(Settings(seed=3, fault=request.param)) as emulator:
         for name in ("HTTP_PROXY", "http_proxy"):
             monkeypatch.setenv(name, f"http://127.0.0.1:{emulator.port}")
         for name in ("NO_PROXY", "no_proxy"):
@@ -49,7 +52,8 @@ def test_positive_pushes_only_reach_the_test_phone_and_are_capped(
             quiet=True,
         )
     )
-    assert outcome.exit_code == 0, outcome.summary.read_text()
+    if stand_in.sandbox.settings.fault is None:
+        assert outcome.exit_code == 0, outcome.summary.read_text()
 
     # What the server accepted: every invoice it issued.
     accounts = [invoice["account"] for invoice in stand_in.sandbox.book.invoices._items.values()]

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kulmipay_toolkit.conformance.runner import Options, Outcome, run
+from kulmipay_toolkit.conformance.options import Options
+from kulmipay_toolkit.conformance.runner import Outcome, run
 from kulmipay_toolkit.emulator import FAULTS
 
 # The deterministic phases: the spec's examples and schemathesis's coverage cases catch every

@@ -163,3 +163,7 @@ def test_operation_path_servers_and_security() -> None:
 def test_rules_table_covers_exactly_the_spec_tariffs() -> None:
     assert set(rules.CUSTOMER_PAYS_FEE) == set(spec.enum_of("StkPushRequest", "mobile_tarrif"))
     assert rules.DEFAULT_TARIFF in rules.CUSTOMER_PAYS_FEE
+
+
+def test_the_initial_state_is_one_the_spec_enumerates() -> None:
+    assert rules.INITIAL_STATE in spec.enum_of("Invoice", "state")

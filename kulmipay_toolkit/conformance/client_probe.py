@@ -11,6 +11,7 @@ from kulmipay_client import AuthenticatedClient
 from kulmipay_client.models import StkPushRequest, StkPushResponse
 
 from .. import spec
+from ..guard import confine_positive
 from ..keys import redact
 from ..strict import ContractViolation, strict_start_mpesa_stk_push
 
@@ -38,8 +39,7 @@ def probe(
     with client:
         for body in bodies:
             if test_phone is not None:
-                body = {**body, "phone_number": test_phone}
-                body.pop("wallet_id", None)
+                body = confine_positive(body, test_phone)
             try:
                 reply = strict_start_mpesa_stk_push(client, StkPushRequest.from_dict(body))
                 if not isinstance(reply.parsed, StkPushResponse):

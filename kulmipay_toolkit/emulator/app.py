@@ -59,7 +59,8 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     # A redirect (307) is not in the contract, and a client that follows it with a GET (as
     # many do for 301/302) would lose the push: answer 404 with the right path instead.
     app.router.redirect_slashes = False
-    return AccessLog(AbsoluteForm(app))
+    # The log sees the rewritten path: an absolute-form target could carry `user:key@host`.
+    return AbsoluteForm(AccessLog(app))
 
 
 class AbsoluteForm:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -46,6 +47,14 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite_float(text: str) -> float:
+    # 1e400 is valid JSON but no finite float: it would reach the validator as infinity.
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"number {text[:40]} is out of range")
+    return number
+
+
 def parse_object(raw: bytes) -> dict[str, Any]:
     """The body as a JSON object, or BadBody(400) saying what is wrong with it."""
     try:
@@ -54,11 +63,16 @@ def parse_object(raw: bytes) -> dict[str, Any]:
         raise BadBody(error(400, f"Body is not valid UTF-8 (byte {problem.start}).")) from None
     try:
         # NaN and Infinity are Python's extensions, not JSON.
-        parsed = json.loads(text, parse_constant=_refuse_constant)
+        parsed = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except RecursionError:
         raise BadBody(error(400, "JSON parse error - nested too deeply.")) from None
     except ValueError as problem:
         raise BadBody(error(400, f"JSON parse error - {problem}")) from None
+    if "\\u" in text:
+        try:  # `"\ud800"` decodes to a lone surrogate, which no UTF-8 text (or reply) can hold
+            json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadBody(error(400, "JSON parse error - unpaired surrogate escape in a string.")) from None
     if not isinstance(parsed, dict):
         kind = type(parsed).__name__ if parsed is not None else "null"
         raise BadBody(error(400, f"Invalid data. Expected a JSON object, but got {kind}."))

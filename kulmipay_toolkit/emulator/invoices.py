@@ -84,7 +84,7 @@ class InvoiceBook:
                 "currency": charge.currency,
                 "account": request["phone_number"],
                 "api_ref": rules.api_ref_for(request.get("api_ref")),
-                "clearing_status": rules.INITIAL_STATE,
+                "clearing_status": rules.INITIAL_CLEARING_STATUS,
                 "retry_count": rules.INITIAL_RETRY_COUNT,
                 "created_at": timestamp,
                 "updated_at": timestamp,

@@ -80,15 +80,18 @@ class RunningEmulator:
         access_log: bool = False,
     ) -> None:
         self.certificates = make_certificates(tls_directory) if tls_directory else None
-        with socket.socket() as probe:
-            probe.bind((LOOPBACK, 0))
-            self.port = probe.getsockname()[1]
+        # Bound here and handed to uvicorn: picking a free port and binding it later would race
+        # with other servers started meanwhile (tests run in parallel).
+        self._socket = socket.socket()
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind((LOOPBACK, 0))
+        self.port: int = self._socket.getsockname()[1]
         self.sandbox = sandbox_for(settings or Settings())
         self._server = uvicorn.Server(_config(self.sandbox, self.port, self.certificates, access_log))
         self._thread = threading.Thread(target=self._run, name="kulmipay-emulator", daemon=True)
 
     def _run(self) -> None:
-        asyncio.run(self._server.serve())
+        asyncio.run(self._server.serve(sockets=[self._socket]))
 
     @property
     def base_url(self) -> str:
@@ -113,6 +116,7 @@ class RunningEmulator:
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+        self._socket.close()
 
     def __enter__(self) -> RunningEmulator:
         return self.start()
