@@ -10,6 +10,7 @@ from .reply import Reply, error
 NOT_PROVIDED = "Authentication credentials were not provided."
 INVALID = "Invalid api token"
 LIVE_ON_SANDBOX = "Invalid token for live environment"
+CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
 def authenticate(authorization: str | None, allowed_keys: Collection[str] = ()) -> Reply | None:
@@ -18,9 +19,9 @@ def authenticate(authorization: str | None, allowed_keys: Collection[str] = ()) 
     scheme, _, key = (authorization or "").partition(" ")
     key = key.strip()
     if scheme.lower() != "bearer" or not key:
-        return error(401, NOT_PROVIDED, **{"WWW-Authenticate": "Bearer"})
+        return error(401, NOT_PROVIDED, **CHALLENGE)
     if is_live_key(key):
-        return error(401, LIVE_ON_SANDBOX, **{"WWW-Authenticate": "Bearer"})
+        return error(401, LIVE_ON_SANDBOX, **CHALLENGE)
     if not is_test_key(key) or (allowed_keys and key not in allowed_keys):
-        return error(401, INVALID, **{"WWW-Authenticate": "Bearer"})
+        return error(401, INVALID, **CHALLENGE)
     return None

@@ -29,8 +29,8 @@ def _message(error: jsonschema_rs.ValidationError) -> tuple[str, str]:
     field = str(error.instance_path[0]) if error.instance_path else NON_FIELD
     if error.instance is None:
         return field, "This field may not be null."
-    if isinstance(kind, jsonschema_rs.ValidationErrorKind.AnyOf) and _alternatives(field):
-        return field, f"Expected {_alternatives(field)}."
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.AnyOf) and (alternatives := _alternatives(field)):
+        return field, f"Expected {alternatives}."
     return field, error.message[:300]
 
 
