@@ -48,12 +48,16 @@ def sandbox_for(settings: Settings) -> Sandbox:
 
 
 class AlteredSuccess(Sandbox):
-    """Sends a 200 that differs from the faithful one as `alter` says."""
+    """Sends a 200 that differs from the faithful one: in its body (`alter`), or in the reply as
+    a whole (`alter_reply`: status, media type, raw bytes)."""
 
     def finish(self, reply: Reply, payload: JSON | None) -> Reply:
         if reply.status == 200 and payload is not None:
-            self.alter(reply.body, payload)
+            self.alter_reply(reply, payload)
         return reply
+
+    def alter_reply(self, reply: Reply, request: JSON) -> None:
+        self.alter(reply.body, request)
 
     def alter(self, body: JSON, request: JSON) -> None:
         raise NotImplementedError
@@ -110,27 +114,21 @@ class PatternViolated(AlteredSuccess):
     breaks="success answered 201 Created, which the spec does not declare",
     caught_by="status_code_conformance",
 )
-class UndocumentedStatus(Sandbox):
-    def finish(self, reply: Reply, payload: JSON | None) -> Reply:
-        if reply.status == 200:
-            reply.status = 201
-        return reply
+class UndocumentedStatus(AlteredSuccess):
+    def alter_reply(self, reply: Reply, request: JSON) -> None:
+        reply.status = 201
 
 
 @fault("wrong-content-type", breaks="success sent as `text/html`", caught_by="content_type_conformance")
-class WrongContentType(Sandbox):
-    def finish(self, reply: Reply, payload: JSON | None) -> Reply:
-        if reply.status == 200:
-            reply.media_type = "text/html"
-        return reply
+class WrongContentType(AlteredSuccess):
+    def alter_reply(self, reply: Reply, request: JSON) -> None:
+        reply.media_type = "text/html"
 
 
 @fault("empty-body", breaks="200 with an empty body", caught_by="response_schema_conformance")
-class EmptyBody(Sandbox):
-    def finish(self, reply: Reply, payload: JSON | None) -> Reply:
-        if reply.status == 200:
-            reply.body = b""
-        return reply
+class EmptyBody(AlteredSuccess):
+    def alter_reply(self, reply: Reply, request: JSON) -> None:
+        reply.body = b""
 
 
 @fault(
