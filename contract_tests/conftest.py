@@ -40,7 +40,8 @@ def push_url() -> str:
 
 
 def assert_conforms(response: httpx.Response) -> None:
-    """The response is one the spec declares, body and all (checked by openapi-core)."""
+    """The response is one the spec declares, body and all (`spec.response_errors`: the body by
+    the one jsonschema-rs validator, formats included, that the strict helper and checks share)."""
     errors = spec.response_errors(
         response.status_code,
         response.content,

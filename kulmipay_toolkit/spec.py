@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -13,6 +14,7 @@ import jsonschema_rs
 import yaml
 
 if TYPE_CHECKING:
+    from jsonschema_path import SchemaPath
     from openapi_core import OpenAPI
 
 # The repository's spec; KULMIPAY_SPEC points elsewhere (tests use it to load edited copies).
@@ -36,11 +38,31 @@ def document() -> JSON:
 
 @functools.cache
 def openapi() -> OpenAPI:
-    """The spec-driven validator (openapi-core) for requests and responses. Imported on first
-    use: it costs most of a second, which the emulator and the `st` hooks never need to pay."""
-    from openapi_core import OpenAPI
+    """openapi-core, for what only it judges: path, method, security, parameters, status, media
+    type, headers, and whether the body parses. A body's schema is left to jsonschema-rs
+    (`body_errors`), so that one validator answers everywhere. Imported on first use: it costs
+    most of a second, which the emulator and the `st` hooks never need to pay."""
+    from openapi_core import Config, OpenAPI
+    from openapi_core.validation.request.validators import V31RequestValidator
+    from openapi_core.validation.response.validators import V31ResponseValidator
+    from openapi_core.validation.validators import BaseValidator
 
-    return OpenAPI.from_dict(document())
+    class ParsesBodies(BaseValidator):
+        # openapi-core's one step that applies a body schema (after finding the media type and
+        # parsing); parameters and headers go another way, so they are still checked.
+        def _get_content_and_schema(
+            self, raw: bytes, content: SchemaPath, mimetype: str | None = None
+        ) -> tuple[Any, SchemaPath | None]:
+            return self._get_content_schema_value_and_schema(raw, content, mimetype)
+
+    class RequestValidator(ParsesBodies, V31RequestValidator):
+        pass
+
+    class ResponseValidator(ParsesBodies, V31ResponseValidator):
+        pass
+
+    config = Config(request_validator_cls=RequestValidator, response_validator_cls=ResponseValidator)
+    return OpenAPI.from_dict(document(), config=config)
 
 
 def resolve(node: Any) -> Any:
@@ -95,22 +117,74 @@ def declared_statuses() -> set[int]:
 
 
 def request_schema() -> JSON:
-    content = resolve(stk_push_operation()[2]["requestBody"])["content"]
-    schema: JSON = resolve(content["application/json"]["schema"])
+    schema: JSON = resolve(_request_media()["schema"])
     return schema
 
 
 def response_schema(status: int) -> JSON:
-    response = resolve(stk_push_operation()[2]["responses"][str(status)])
-    schema: JSON = resolve(response["content"]["application/json"]["schema"])
+    schema: JSON = resolve(_response_media(status)["schema"])
     return schema
+
+
+def _request_media() -> JSON:
+    media: JSON = resolve(stk_push_operation()[2]["requestBody"])["content"]["application/json"]
+    return media
+
+
+def _response_media(status: int) -> JSON:
+    media: JSON = _response(status)["content"]["application/json"]
+    return media
+
+
+def _response(status: int) -> JSON:
+    response: JSON = resolve(stk_push_operation()[2]["responses"][str(status)])
+    return response
 
 
 @functools.cache
 def request_body_validator() -> jsonschema_rs.Validator:
-    """The request schema compiled once (JSON Schema 2020-12, OpenAPI 3.1's dialect): the fast
-    path for the emulator and the checks; openapi-core stays the full request/response judge."""
-    return jsonschema_rs.Draft202012Validator(request_schema())
+    """The request body's one judge: the emulator, the checks and `request_errors` all ask it."""
+    return _body_validator(_request_media()["schema"])
+
+
+@functools.cache
+def response_body_validator(status: int) -> jsonschema_rs.Validator:
+    """The one judge of a `status` reply's body: `response_errors` and so the strict helper."""
+    return _body_validator(_response_media(status)["schema"])
+
+
+def _body_validator(schema: JSON) -> jsonschema_rs.Validator:
+    """`schema` as written in the spec (usually a `$ref`), compiled as JSON Schema 2020-12, the
+    dialect of OpenAPI 3.1. The components ride along at the root, so `#/components/...` refs
+    resolve against the spec itself. Formats are assertions here (2020-12 leaves them annotations
+    by default); unknown ones, such as the spec's `decimal`, stay annotations."""
+    return jsonschema_rs.Draft202012Validator(
+        {**schema, "components": document()["components"]},
+        validate_formats=True,
+        ignore_unknown_formats=True,
+        offline=True,
+    )
+
+
+def body_errors(validator: jsonschema_rs.Validator, data: Any) -> list[str]:
+    """One line per schema violation: `$.invoice.created_at: "x" is not a "date-time"`."""
+    return [f"{_json_path(error.instance_path)}: {error.message}" for error in validator.iter_errors(data)]
+
+
+def _json_path(parts: list[str | int]) -> str:
+    path = "$"
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part.isidentifier():
+            path += f".{part}"
+        else:
+            path += f"[{json.dumps(part)}]"
+    return path
+
+
+class BodySchemaError(ValueError):
+    """One way a body breaks its schema, as `body_errors` words it."""
 
 
 def request_fields() -> dict[str, JSON]:
@@ -140,13 +214,25 @@ def request_errors(
     content_type: str = "application/json",
 ) -> list[Exception]:
     """Every way this request breaks the spec (empty when it conforms)."""
+    from openapi_core.templating.paths.exceptions import PathError
     from openapi_core.testing import MockRequest
+    from openapi_core.validation.request.exceptions import (
+        RequestBodyValidationError,
+        SecurityValidationError,
+    )
 
     host_url, full_path = _spec_url(stk_push_path() if path is None else path)
     request = MockRequest(
         host_url, method, full_path, headers=dict(headers), data=body, content_type=content_type
     )
-    return list(openapi().iter_request_errors(request))
+    errors: list[Exception] = list(openapi().iter_request_errors(request))
+    # Where openapi-core stops short of the body (or cannot read it), so does the schema check.
+    if any(
+        isinstance(error, PathError | SecurityValidationError | RequestBodyValidationError)
+        for error in errors
+    ):
+        return errors
+    return errors + _schema_errors(request_body_validator(), body)
 
 
 def response_errors(
@@ -159,9 +245,25 @@ def response_errors(
     path: str | None = None,
 ) -> list[Exception]:
     """Every way this response breaks the spec (empty when it conforms)."""
+    from openapi_core.templating.paths.exceptions import PathError
+    from openapi_core.templating.responses.exceptions import ResponseFinderError
     from openapi_core.testing import MockRequest, MockResponse
+    from openapi_core.validation.response.exceptions import DataValidationError
 
     host_url, full_path = _spec_url(stk_push_path() if path is None else path)
     request = MockRequest(host_url, method, full_path)
     response = MockResponse(body, status, headers=dict(headers or {}), content_type=content_type)
-    return list(openapi().iter_response_errors(request, response))
+    errors: list[Exception] = list(openapi().iter_response_errors(request, response))
+    # Undeclared status, unknown media type, empty or unparsable body: nothing for a schema to judge.
+    if any(isinstance(error, PathError | ResponseFinderError | DataValidationError) for error in errors):
+        return errors
+    if "content" not in _response(status):  # a reply declared bodiless: openapi-core ignores its body
+        return errors
+    return errors + _schema_errors(response_body_validator(status), body)
+
+
+def _schema_errors(validator: jsonschema_rs.Validator, body: bytes) -> list[Exception]:
+    if not body:  # an optional request body left out (a required one is openapi-core's error)
+        return []
+    # openapi-core has parsed this very body as JSON (json.loads) already: it parses here too.
+    return [BodySchemaError(line) for line in body_errors(validator, json.loads(body))]

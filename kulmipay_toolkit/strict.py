@@ -2,9 +2,10 @@
 
 The generated client (openapi-python-client) checks little: it ignores the Content-Type, response
 headers, patterns, most formats and the JSON types of plain fields, and reads a 400 `{"detail": ...}`
-as a `ValidationError` (contract_tests/unit/test_client_leniency.py pins each). Here openapi-core
-(`spec.response_errors`) validates status, media type, headers and body first; only a reply the
-spec allows reaches the generated models.
+as a `ValidationError` (contract_tests/unit/test_client_leniency.py pins each). Here
+`spec.response_errors` judges the reply first: openapi-core its status, media type and headers, and
+the body the same jsonschema-rs validator the emulator and the conformance checks use, formats
+included. Only a reply the spec allows reaches the generated models.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def strict_parse(response: RawResponse, *, secrets: Iterable[str | None] = ()) -
         raise ContractViolation(
             status, [line for error in errors for line in _described(error)], secrets=secrets
         )
-    # Every declared reply is JSON, and openapi-core has just deserialised this one: it cannot fail.
+    # Every declared reply is JSON, and `spec.response_errors` has just parsed this one: it cannot fail.
     data: dict[str, Any] = json.loads(response.content)
     try:
         return _model(status, data)
@@ -119,20 +120,15 @@ def _model(status: int, data: dict[str, Any]) -> Reply:
 
 
 def _described(error: Exception) -> list[str]:
-    """What broke, one line per schema error: `body $.invoice.created_at: '...' is not a 'date-time'`."""
+    """What broke, one line each: `body $.invoice.created_at: "x" is not a "date-time"`."""
     # Imported here, as `spec` imports openapi-core: only on the way to a report does it cost anything.
     from openapi_core.validation.response.exceptions import HeaderValidationError
-    from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 
-    cause = error.__cause__
-    if isinstance(cause, InvalidSchemaValue):
-        return [
-            f"body {getattr(item, 'json_path', '$')}: {getattr(item, 'message', item)}"
-            for item in cause.schema_errors
-        ]
+    if isinstance(error, spec.BodySchemaError):
+        return [f"body {error}"]
     if isinstance(error, HeaderValidationError):
-        return [f"header {error.name}: {cause or error}"]
-    return [str(cause or error)]
+        return [f"header {error.name}: {error.__cause__ or error}"]
+    return [str(error.__cause__ or error)]
 
 
 def _short(text: str) -> str:

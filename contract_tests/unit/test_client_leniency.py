@@ -54,8 +54,8 @@ def test_lenient_non_date_time_string_is_accepted_by_generated_client(
     held: tuple[object, object] = (parsed.created_at, parsed.updated_at)
     assert held == ("yesterday", 5)
     problems = strict_problems(style, router, reply)
-    assert "$.created_at: 'yesterday' is not a 'date-time'" in problems
-    assert "$.updated_at: 5 is not of type 'string', 'null'" in problems
+    assert '$.created_at: "yesterday" is not a "date-time"' in problems
+    assert '$.updated_at: 5 is not of types "null", "string"' in problems
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_lenient_non_rfc3339_date_time_is_accepted_by_generated_client(
     parsed = generated(style, router, reply).parsed
     assert isinstance(parsed, StkPushResponse)
     assert parsed.invoice.created_at == read_as
-    assert f"$.invoice.created_at: '{spelled}' is not a 'date-time'" in strict_problems(style, router, reply)
+    assert f'$.invoice.created_at: "{spelled}" is not a "date-time"' in strict_problems(style, router, reply)
 
 
 def test_lowercase_rfc3339_date_time_is_rejected_by_generated_client(
@@ -98,7 +98,7 @@ def test_lenient_customer_comment_pattern_is_not_checked_by_generated_client(
     reply = httpx.Response(200, json=pending_push(lambda body: body.update(customer_comment="paid! <b>")))
     parsed = generated(style, router, reply).parsed
     assert isinstance(parsed, StkPushResponse) and parsed.customer_comment == "paid! <b>"
-    assert "$.customer_comment: 'paid! <b>' does not match" in strict_problems(style, router, reply)
+    assert '$.customer_comment: "paid! <b>" does not match' in strict_problems(style, router, reply)
 
 
 @pytest.mark.parametrize(
@@ -119,14 +119,14 @@ def test_lenient_non_canonical_uuid_is_accepted_by_generated_client(
     assert isinstance(parsed, StkPushResponse)
     assert parsed.id == uuid.UUID("3c90c3cc-0d44-4b50-8888-8dd25736052a")
     assert parsed.to_dict()["id"] != spelled
-    assert f"$.id: '{spelled}' is not a 'uuid'" in strict_problems(style, router, reply)
+    assert f'$.id: "{spelled}" is not a "uuid"' in strict_problems(style, router, reply)
 
 
 def test_non_uuid_id_raises_value_error_in_generated_client(style: Style, router: respx.MockRouter) -> None:
     reply = httpx.Response(200, json=pending_push(lambda body: body.update(id="not-a-uuid")))
     with pytest.raises(ValueError, match="badly formed hexadecimal UUID string"):
         generated(style, router, reply)
-    assert "$.id: 'not-a-uuid' is not a 'uuid'" in strict_problems(style, router, reply)
+    assert '$.id: "not-a-uuid" is not a "uuid"' in strict_problems(style, router, reply)
 
 
 def test_unknown_invoice_state_raises_type_error_in_generated_client(
@@ -136,7 +136,7 @@ def test_unknown_invoice_state_raises_type_error_in_generated_client(
     reply = httpx.Response(200, json=pending_push(lambda body: body["invoice"].update(state="SETTLED")))
     with pytest.raises(TypeError, match="Unexpected value 'SETTLED'"):
         generated(style, router, reply)
-    assert "$.invoice.state: 'SETTLED' is not one of" in strict_problems(style, router, reply)
+    assert '$.invoice.state: "SETTLED" is not one of' in strict_problems(style, router, reply)
 
 
 def test_missing_required_invoice_field_raises_key_error_in_generated_client(
@@ -145,7 +145,7 @@ def test_missing_required_invoice_field_raises_key_error_in_generated_client(
     reply = httpx.Response(200, json=pending_push(lambda body: body["invoice"].pop("invoice_id")))
     with pytest.raises(KeyError, match="invoice_id"):
         generated(style, router, reply)
-    assert "$.invoice: 'invoice_id' is a required property" in strict_problems(style, router, reply)
+    assert '$.invoice: "invoice_id" is a required property' in strict_problems(style, router, reply)
 
 
 @pytest.mark.parametrize(
@@ -234,8 +234,9 @@ def test_lenient_malformed_field_errors_are_accepted_by_generated_client(
     """Empty (minProperties 1), a message that is not a list, an empty list (minItems 1)."""
     parsed = generated(style, router, httpx.Response(400, json=body)).parsed
     assert isinstance(parsed, ValidationError) and parsed.to_dict() == body
-    assert "is not valid under any of the given schemas" in strict_problems(
-        style, router, httpx.Response(400, json=body)
+    problems = strict_problems(style, router, httpx.Response(400, json=body))
+    assert (
+        "$: " in problems and "not valid under any of the schemas listed in the 'anyOf' keyword" in problems
     )
 
 

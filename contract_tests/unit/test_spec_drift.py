@@ -72,7 +72,7 @@ def test_request_field_renamed_in_the_spec_fails_the_captured_request(
     assert "msisdn" in spec.request_fields()
     errors = spec_errors(request)
     assert errors, "the client still sends phone_number and the spec now wants msisdn"
-    assert "'msisdn' is a required property" in str([error.__cause__ for error in errors])
+    assert '$: "msisdn" is a required property' in [str(error) for error in errors]
 
 
 def test_response_field_renamed_in_the_spec_fails_the_strict_helper(
@@ -80,7 +80,7 @@ def test_response_field_renamed_in_the_spec_fails_the_strict_helper(
 ) -> None:
     serve(router, httpx.Response(200, json=pending_push()))
     edited_spec(rename_invoice_currency)
-    with pytest.raises(ContractViolation, match=r"\$\.invoice: 'currency_code' is a required property"):
+    with pytest.raises(ContractViolation, match=r'\$\.invoice: "currency_code" is a required property'):
         strict_start(style, new_client(), valid_push())
 
 

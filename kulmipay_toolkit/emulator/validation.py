@@ -1,6 +1,7 @@
 """Request validation from the spec: the request schema of `spec/openapi.yaml`, compiled once
-(JSON Schema 2020-12, the dialect of OpenAPI 3.1), errors grouped per field as KulmiPay's
-Django REST framework answers them: every invalid field at once."""
+(JSON Schema 2020-12, the dialect of OpenAPI 3.1, formats asserted) by `spec`, the same validator
+every other body check asks; errors grouped per field as KulmiPay's Django REST framework answers
+them: every invalid field at once."""
 
 from __future__ import annotations
 
