@@ -10,15 +10,23 @@ LIVE_KEY_PREFIX: Final = "ISSecretKey_live_"
 REDACTED: Final = "[REDACTED]"
 # Anything shaped like a KulmiPay secret key, so that a key a server echoes back is hidden too,
 # even when the caller did not say which key it used.
-KEY_SHAPED: Final = re.compile(f"(?:{re.escape(TEST_KEY_PREFIX)}|{re.escape(LIVE_KEY_PREFIX)})[\\w-]*")
+KEY_SHAPED: Final = re.compile(f"(?:{re.escape(TEST_KEY_PREFIX)}|{re.escape(LIVE_KEY_PREFIX)})[\\w-]+")
+
+
+# A key is its prefix and a non-empty run of non-whitespace: `ISSecretKey_test_`, `..._test_a b`
+# or a trailing tab is a malformed key, not a sandbox key.
+_TEST_KEY: Final = re.compile(f"{re.escape(TEST_KEY_PREFIX)}\\S+")
 
 
 def is_live_key(key: str) -> bool:
+    """Anything live-shaped, well-formed or not: deciding what to refuse, a malformed live key
+    is still a live key."""
     return key.strip().startswith(LIVE_KEY_PREFIX)
 
 
 def is_test_key(key: str) -> bool:
-    return key.strip().startswith(TEST_KEY_PREFIX)
+    """A well-formed sandbox secret key, exactly: no surrounding whitespace, no empty suffix."""
+    return _TEST_KEY.fullmatch(key) is not None
 
 
 def redact(text: str, *secrets: str | None) -> str:

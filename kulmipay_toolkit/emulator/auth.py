@@ -17,8 +17,8 @@ def authenticate(authorization: str | None, allowed_keys: Collection[str] = ()) 
     """None when the key is accepted, else the 401 to send. Any sandbox key is accepted
     unless `allowed_keys` names the only ones that are."""
     scheme, _, key = (authorization or "").partition(" ")
-    key = key.strip()
-    if scheme.lower() != "bearer" or not key:
+    # Not stripped: whitespace in or around the key makes it an invalid key, not a valid one.
+    if scheme.lower() != "bearer" or not key.strip():
         return error(401, NOT_PROVIDED, **CHALLENGE)
     if is_live_key(key):
         return error(401, LIVE_ON_SANDBOX, **CHALLENGE)

@@ -4,16 +4,26 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime
+import fcntl
+import ipaddress
 import logging
+import os
+import signal
 import socket
 import ssl
+import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 
 import trustme
 import uvicorn
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 
 from .. import spec
 from .app import create_app
@@ -33,21 +43,86 @@ class Certificates:
 
 
 def make_certificates(directory: Path) -> Certificates:
+    """The CA and server certificate in `directory`, made only if they are missing or unusable:
+    clients of a sandbox already running trust that CA, so a second one must not replace it."""
     directory.mkdir(parents=True, exist_ok=True)
-    authority = trustme.CA()
-    server = authority.issue_cert(LOOPBACK, "localhost")
     found = Certificates(directory / "ca.pem", directory / "server.pem", directory / "server-key.pem")
-    authority.cert_pem.write_to_path(str(found.ca_file))
-    server.private_key_and_cert_chain_pem.write_to_path(str(found.cert_file))
-    server.private_key_pem.write_to_path(str(found.key_file))
+    # Two sandboxes starting together on one directory must not each write half of the set.
+    with _locked(directory / ".lock"):
+        if not _usable(found):
+            authority = trustme.CA()
+            server = authority.issue_cert(LOOPBACK, "localhost")
+            # The CA last: a set interrupted half-way has no CA matching it and is made again.
+            _write(found.cert_file, server.private_key_and_cert_chain_pem.bytes(), private=True)
+            _write(found.key_file, server.private_key_pem.bytes(), private=True)
+            _write(found.ca_file, authority.cert_pem.bytes(), private=False)
     return found
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _write(path: Path, content: bytes, *, private: bool) -> None:
+    """Atomically, so that a client reading the CA never sees half of it."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+        os.chmod(temporary, 0o600 if private else 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _usable(found: Certificates) -> bool:
+    """All three files load, the server certificate was issued by that CA for 127.0.0.1, the key
+    is its key, and both are in date."""
+    try:
+        authority = x509.load_pem_x509_certificate(found.ca_file.read_bytes())
+        server = x509.load_pem_x509_certificates(found.cert_file.read_bytes())[0]
+        server.verify_directly_issued_by(authority)
+        now = datetime.datetime.now(datetime.UTC)
+        for cert in (authority, server):
+            if not cert.not_valid_before_utc <= now < cert.not_valid_after_utc:
+                return False
+        names = server.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        if ipaddress.ip_address(LOOPBACK) not in names.get_values_for_type(x509.IPAddress):
+            return False
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(found.cert_file, found.key_file)
+        ssl.create_default_context(cafile=str(found.ca_file))
+    except (OSError, ValueError, TypeError, IndexError, InvalidSignature, x509.ExtensionNotFound):
+        return False  # ssl.SSLError is an OSError
+    return True
+
+
+INVALID_REQUEST = "Invalid HTTP request received."
+
+
+class _QuietInvalidRequests(logging.Filter):
+    """uvicorn warns about every malformed request, which it answers with a 400 anyway; a
+    conformance run sends some on purpose (a NUL byte in a header). Without the access log that
+    line is noise; every other record, errors included, still passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno == logging.WARNING and record.getMessage() == INVALID_REQUEST)
+
+
+_QUIET_INVALID_REQUESTS = _QuietInvalidRequests()
 
 
 def _config(
     sandbox: Sandbox, port: int, certificates: Certificates | None, access_log: bool
 ) -> uvicorn.Config:
     logging.getLogger("kulmipay_toolkit.emulator").setLevel(logging.INFO if access_log else logging.WARNING)
-    return uvicorn.Config(
+    config = uvicorn.Config(
         create_app(sandbox=sandbox),
         host=LOOPBACK,
         port=port,
@@ -59,14 +134,64 @@ def _config(
         ssl_certfile=str(certificates.cert_file) if certificates else None,
         ssl_keyfile=str(certificates.key_file) if certificates else None,
     )
+    # Process-wide, as uvicorn's own log level is: the latest server's setting wins.
+    error_log = logging.getLogger("uvicorn.error")
+    if access_log:
+        error_log.removeFilter(_QUIET_INVALID_REQUESTS)
+    else:
+        error_log.addFilter(_QUIET_INVALID_REQUESTS)
+    return config
+
+
+def listen(port: int) -> socket.socket:
+    """A socket bound to 127.0.0.1:`port` and listening, or OSError (e.g. EADDRINUSE): binding
+    before anything is printed lets a taken port be reported in one line."""
+    listener = socket.socket()
+    try:
+        # As uvicorn does: a restart need not wait for the last run's TIME_WAIT connections.
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((LOOPBACK, port))
+        listener.listen()  # with SO_REUSEADDR, a bind can succeed on a port another socket listens on
+    except OSError:
+        listener.close()
+        raise
+    return listener
 
 
 def serve(
-    settings: Settings, port: int, certificates: Certificates | None = None, access_log: bool = True
+    settings: Settings,
+    port: int,
+    certificates: Certificates | None = None,
+    access_log: bool = True,
+    *,
+    listener: socket.socket | None = None,
 ) -> None:
-    """Runs in the foreground until interrupted."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    uvicorn.Server(_config(sandbox_for(settings), port, certificates, access_log)).run()
+    """Runs in the foreground (main thread) until SIGINT or SIGTERM, then returns normally.
+    `listener`: a socket from `listen(port)`; without one, `port` is bound here."""
+    server: uvicorn.Server | None = None
+    stop_requested = False
+
+    def stop(number: int, frame: FrameType | None) -> None:
+        # Installed before anything slow, so a signal during start-up stops the server as soon as it
+        # is up. uvicorn swaps in its own handlers while serving and, once shut down, raises the
+        # signal again for the handler it found (this one): no KeyboardInterrupt, no death by SIGTERM.
+        nonlocal stop_requested
+        stop_requested = True
+        if server is not None:
+            server.should_exit = True
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        listener = listener or listen(port)
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+        server = uvicorn.Server(_config(sandbox_for(settings), port, certificates, access_log))
+        server.should_exit = stop_requested
+        server.run(sockets=[listener])
+    finally:
+        if listener is not None:
+            listener.close()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 class RunningEmulator:
