@@ -11,6 +11,7 @@ export PATH := $(abspath $(BIN)):$(abspath node_modules/.bin):$(PATH)
 PORT ?= 8765
 FAULT ?=
 TLS ?=
+SEED ?=
 
 .PHONY: help install client client-check lint test sandbox conformance bench
 
@@ -46,11 +47,13 @@ lint: install ## Spec validation and linting, ruff, mypy
 test: install lint client-check ## Everything offline (what CI runs)
 	$(BIN)/pytest -n 3 --dist worksteal
 
-sandbox: install ## Run the emulator on 127.0.0.1:PORT [FAULT=name] [TLS=1]
-	$(BIN)/kulmipay-toolkit sandbox --port $(PORT) $(if $(FAULT),--fault $(FAULT)) $(if $(TLS),--tls)
+sandbox: install ## Run the emulator on 127.0.0.1:PORT [FAULT=name] [TLS=1] [SEED=n]
+	$(BIN)/kulmipay-toolkit sandbox --port $(PORT) $(if $(FAULT),--fault $(FAULT)) $(if $(TLS),--tls) $(if $(SEED),--seed $(SEED))
 
-conformance: install ## Validate a live server (KULMIPAY_BASE_URL, or the local emulator) against the spec
-	$(BIN)/kulmipay-toolkit conformance
+# Every other option comes from its KULMIPAY_* variable (README "Environment"); FAULT, SEED and
+# TLS are spelled as for `make sandbox`, so a reproduction's line works for both.
+conformance: install ## Validate a live server (KULMIPAY_BASE_URL, or the local emulator) [FAULT=name] [SEED=n] [TLS=1]
+	$(BIN)/kulmipay-toolkit conformance $(if $(FAULT),--fault $(FAULT)) $(if $(SEED),--seed $(SEED)) $(if $(TLS),--tls)
 
 bench: install ## Benchmarks; writes reports/bench/summary.json
 	@# wrk is the load generator; without it (not root, or apt fails) the Python one is used.

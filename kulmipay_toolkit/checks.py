@@ -4,12 +4,12 @@ Each rule looks only at accepted pushes (a 200 to a request the spec calls valid
 server does with invalid input is `negative_data_rejection`'s business, and a 200 that breaks
 the schema is `response_schema_conformance`'s. The expectations come from `rules.py`, the same
 table the emulator applies. A rule is a plain function that raises AssertionError; `domain_check`
-registers it under its own name."""
+registers it under its own name. On any other exchange a check returns True, which schemathesis
+reads as "skipped": it is then not recorded, so a check's recorded results are what it judged."""
 
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -22,8 +22,23 @@ from . import rules, spec
 
 JSON = dict[str, Any]
 AnyCase = Case[Any]
-Rule = Callable[[JSON, JSON, AnyCase], None]  # (request body, invoice, case)
+Rule = Callable[[JSON, JSON, AnyCase], None]  # (request body, reply body, case)
 Check = Callable[[CheckContext, Response, AnyCase], bool | None]
+# What schemathesis's `run_checks` reads as "this check skipped the exchange" (not recorded).
+NOT_APPLICABLE = True
+
+
+DOMAIN_RULES: list[str] = []
+
+
+class NotApplicable(Exception):
+    """Raised by a rule when the reply lacks what it judges (an optional field left out)."""
+
+
+def field_of(data: JSON, name: str) -> Any:
+    if name not in data:
+        raise NotApplicable(name)
+    return data[name]
 
 
 class DomainRuleBroken(Failure):
@@ -34,7 +49,8 @@ class DomainRuleBroken(Failure):
 
 
 def accepted_push(response: Response, case: AnyCase) -> tuple[JSON, JSON] | None:
-    """(request body, invoice) when this exchange is an accepted, valid STK push."""
+    """(request body, reply body) when this exchange is an accepted, valid STK push whose reply
+    has an `invoice` object."""
     if response.status_code != 200 or not isinstance(case.body, dict):
         return None
     if not spec.request_body_validator().is_valid(case.body):
@@ -44,7 +60,13 @@ def accepted_push(response: Response, case: AnyCase) -> tuple[JSON, JSON] | None
     except ValueError:
         return None
     invoice = body.get("invoice") if isinstance(body, dict) else None
-    return (case.body, invoice) if isinstance(invoice, dict) else None
+    return (case.body, body) if isinstance(invoice, dict) else None
+
+
+def _broken(name: str, broken: AssertionError, case: AnyCase) -> DomainRuleBroken:
+    return DomainRuleBroken(
+        operation=case.operation.label, title=f"{name}: {broken}", message=str(broken), case_id=case.id
+    )
 
 
 def domain_check(rule: Rule) -> Check:
@@ -52,25 +74,24 @@ def domain_check(rule: Rule) -> Check:
     def check(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
         push = accepted_push(response, case)
         if push is None:
-            return None
+            return NOT_APPLICABLE
         try:
             rule(*push, case)
+        except NotApplicable:
+            return NOT_APPLICABLE
         except AssertionError as broken:
-            raise DomainRuleBroken(
-                operation=case.operation.label,
-                title=f"{rule.__name__}: {broken}",
-                message=str(broken),
-                case_id=case.id,
-            ) from None
-        return True
+            raise _broken(rule.__name__, broken, case) from None
+        return None
 
     registered: Check = schemathesis.check(check)
+    DOMAIN_RULES.append(rule.__name__)
     return registered
 
 
 @domain_check
-def api_ref_is_echoed(request: JSON, invoice: JSON, case: AnyCase) -> None:
+def api_ref_is_echoed(request: JSON, reply: JSON, case: AnyCase) -> None:
     """`invoice.api_ref` is the request's `api_ref`, or KulmiPay's default when absent/null."""
+    invoice = reply["invoice"]
     expected = rules.api_ref_for(request.get("api_ref"))
     assert invoice.get("api_ref") == expected, (
         f"invoice.api_ref is {invoice.get('api_ref')!r}; the request's api_ref was "
@@ -79,8 +100,9 @@ def api_ref_is_echoed(request: JSON, invoice: JSON, case: AnyCase) -> None:
 
 
 @domain_check
-def account_is_phone_number(request: JSON, invoice: JSON, case: AnyCase) -> None:
+def account_is_phone_number(request: JSON, reply: JSON, case: AnyCase) -> None:
     """`invoice.account` is the phone number that was prompted."""
+    invoice = reply["invoice"]
     assert invoice.get("account") == request["phone_number"], (
         f"invoice.account is {invoice.get('account')!r}, expected the request's "
         f"phone_number {request['phone_number']!r}"
@@ -97,9 +119,10 @@ def _decimal(invoice: JSON, field: str) -> Decimal | None:
 
 
 @domain_check
-def invoice_amounts_follow_rules(request: JSON, invoice: JSON, case: AnyCase) -> None:
+def invoice_amounts_follow_rules(request: JSON, reply: JSON, case: AnyCase) -> None:
     """`value` is the amount rounded up to a shilling; `charges` and `net_amount` follow the
     fee and the tariff (`mobile_tarrif`) as the rules table states them."""
+    invoice = reply["invoice"]
     tariff = request.get("mobile_tarrif")
     expected = rules.charge_for(request["amount"], tariff)
     problems = [
@@ -111,6 +134,8 @@ def invoice_amounts_follow_rules(request: JSON, invoice: JSON, case: AnyCase) ->
         )
         if (got := _decimal(invoice, field)) is not None and got != want
     ]
+    if all(field not in invoice for field in ("value", "charges", "net_amount")):
+        raise NotApplicable("no money fields")
     assert not problems, (
         f"for amount {request['amount']!r} and mobile_tarrif {tariff or rules.DEFAULT_TARIFF}: "
         + "; ".join(problems)
@@ -118,34 +143,77 @@ def invoice_amounts_follow_rules(request: JSON, invoice: JSON, case: AnyCase) ->
 
 
 @domain_check
-def currency_is_kes(request: JSON, invoice: JSON, case: AnyCase) -> None:
+def currency_is_kes(request: JSON, reply: JSON, case: AnyCase) -> None:
     """M-Pesa collects in Kenyan shillings only."""
+    invoice = reply["invoice"]
     assert invoice.get("currency") == rules.CURRENCY, (
         f"invoice.currency is {invoice.get('currency')!r}, expected {rules.CURRENCY!r}"
     )
 
 
-class _IssuedInvoices:
-    """invoice_id -> the case that first received it, for one run (one `st` process)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.first_case: dict[str, str] = {}
-
-    def claim(self, invoice_id: str, case_id: str) -> str:
-        with self.lock:
-            return self.first_case.setdefault(invoice_id, case_id)
-
-
-ISSUED = _IssuedInvoices()
+@domain_check
+def new_invoice_is_pending(request: JSON, reply: JSON, case: AnyCase) -> None:
+    """A push is answered at once, before the customer sees the prompt: the invoice is PENDING."""
+    state = field_of(reply["invoice"], "state")
+    expected = rules.INITIAL_STATE
+    assert state == expected, f"a new invoice is in state {state!r}, expected {expected!r}"
 
 
 @domain_check
-def invoice_ids_are_unique(request: JSON, invoice: JSON, case: AnyCase) -> None:
-    """Two pushes never share an `invoice_id`: the status endpoint and webhooks key on it."""
-    invoice_id = invoice.get("invoice_id")
-    if not isinstance(invoice_id, str):
-        return  # a missing id is the schema check's to report
-    # The same case may be checked again (shrinking, replay): only another case is a reuse.
-    first = ISSUED.claim(invoice_id, case.id)
-    assert first == case.id, f"invoice_id {invoice_id!r} was already issued to an earlier push"
+def retry_count_starts_at_zero(request: JSON, reply: JSON, case: AnyCase) -> None:
+    """Nothing has been retried on an invoice that was just created."""
+    retries = field_of(reply["invoice"], "retry_count")
+    assert retries == rules.INITIAL_RETRY_COUNT, (
+        f"a new invoice has retry_count {retries!r}, expected {rules.INITIAL_RETRY_COUNT}"
+    )
+
+
+@domain_check
+def receipt_only_when_complete(request: JSON, reply: JSON, case: AnyCase) -> None:
+    """`mpesa_reference` is the M-Pesa receipt: null until the payment completes."""
+    invoice = reply["invoice"]
+    state = field_of(invoice, "state")
+    if state != rules.COMPLETE_STATE:
+        assert invoice.get("mpesa_reference") is None, (
+            f"invoice in state {state!r} carries mpesa_reference {invoice['mpesa_reference']!r}; "
+            f"a receipt exists only once the payment is {rules.COMPLETE_STATE}"
+        )
+
+
+@domain_check
+def customer_is_the_prompted_phone(request: JSON, reply: JSON, case: AnyCase) -> None:
+    """`customer` is the customer the push was sent to: its phone number is the request's."""
+    customer = reply.get("customer")
+    phone = field_of(customer if isinstance(customer, dict) else {}, "phone_number")
+    assert phone == request["phone_number"], (
+        f"customer.phone_number is {phone!r}, expected the request's phone_number {request['phone_number']!r}"
+    )
+
+
+# Named as schemathesis reports it (a class-based check is registered under its class name).
+class invoice_ids_are_unique:
+    """Two pushes never share an `invoice_id`: the status endpoint and webhooks key on it. One
+    instance per run (schemathesis builds class-based checks once per run)."""
+
+    def __init__(self) -> None:
+        self.first_case: dict[str, str] = {}
+
+    def after_response(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+        push = accepted_push(response, case)
+        invoice_id = push[1]["invoice"].get("invoice_id") if push is not None else None
+        if not isinstance(invoice_id, str):
+            return NOT_APPLICABLE  # a missing id is the schema check's to report
+        # The same case may be checked again (shrinking, replay): only another case is a reuse.
+        first = self.first_case.setdefault(invoice_id, case.id)
+        if first != case.id:
+            broken = AssertionError(f"invoice_id {invoice_id!r} was already issued to an earlier push")
+            raise _broken("invoice_ids_are_unique", broken, case)
+        return None
+
+
+schemathesis.check(invoice_ids_are_unique)
+
+
+def domain_check_names() -> list[str]:
+    """Every check this module registers, in the order they are listed here."""
+    return [*DOMAIN_RULES, "invoice_ids_are_unique"]

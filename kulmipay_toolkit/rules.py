@@ -12,6 +12,8 @@ conformance checks assert, so the two can never disagree.
 | `CUSTOMER-PAYS` | `net_amount` = value (the customer pays the fee on top) | docs-guide |
 | new invoice | state `PENDING`, `retry_count` 0 | docs-guide |
 | new invoice | `clearing_status` `PENDING` | inferred |
+| receipt | `mpesa_reference` null until the state is `COMPLETE` | docs |
+| customer | the reply's `customer` is the prompted phone's | docs |
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ DEFAULT_API_REF: Final = "MPesa Express"
 DEFAULT_TARIFF: Final = "BUSINESS-PAYS"
 FEE_RATE: Final = Decimal("0.03")
 INITIAL_STATE: Final = "PENDING"  # a test pins it to the spec's Invoice.state enum
+COMPLETE_STATE: Final = "COMPLETE"  # the only state with an M-Pesa receipt
 INITIAL_CLEARING_STATUS: Final = "PENDING"  # inferred: nothing settles before the customer pays
 INITIAL_RETRY_COUNT: Final = 0
 CENT: Final = Decimal("0.01")

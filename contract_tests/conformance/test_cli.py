@@ -13,7 +13,7 @@ from contract_tests.conformance.conftest import run_cli
 from contract_tests.conftest import TEST_KEY
 from kulmipay_toolkit.emulator import RunningEmulator, Settings
 
-BUDGET = ("--max-examples", "5", "--phases", "examples", "--seed", "3")
+BUDGET = ("--max-examples", "5", "--phases", "examples,coverage", "--seed", "3")
 
 
 def _env(base_url: str) -> dict[str, str]:

@@ -1,74 +1,200 @@
-"""Off loopback, the guard's terms hold on the wire: the run reaches a stand-in for the real
-sandbox (the emulator, through it as a forward proxy, under a non-loopback host name) and every
-accepted push went to the test phone, no more of them than allowed."""
+"""The guard's terms on the wire. A stand-in for the real sandbox sits behind a loopback
+forwarder (as it would behind `ssh -L`): loopback alone earns no trust, so the run needs a test
+phone, and what reaches the stand-in holds no more pushes than the cap and no phone but the
+test phone, however the stand-in answers and whatever checks schemathesis runs. Only this
+toolkit's emulator, proven by its handshake through the same forwarder, gets a full run."""
 
 from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from contract_tests.conformance.forwarder import Forwarder
 from contract_tests.conftest import TEST_KEY
-from kulmipay_toolkit import cassettes
+from kulmipay_toolkit import spec
+from kulmipay_toolkit.conformance import checklist
 from kulmipay_toolkit.conformance.options import Options
 from kulmipay_toolkit.conformance.runner import run
-from kulmipay_toolkit.emulator import RunningEmulator, Settings
-from kulmipay_toolkit.guard import UNREACHABLE_PHONE
+from kulmipay_toolkit.conformance.verdict import Verdict
+from kulmipay_toolkit.emulator import RunningEmulator, Settings, create_app
+from kulmipay_toolkit.guard import DIALABLE, GuardRefusal
+from kulmipay_toolkit.loopback import LoopbackServer
 
-HOST = "sandbox-under-test.invalid"
 TEST_PHONE = "254708374149"
-MAX_PUSHES = 4
+MAX_PUSHES = 3
+EXAMPLE_PHONE = "254712345678"  # the spec's examples: only a trusted run sends it
 
 
-@pytest.fixture(params=[None, "ignores-auth"], ids=["faithful", "ignores-auth"])
-def stand_in(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[RunningEmulator]:
-    """A sandbox that ignores auth too: checks that re-send bodies without the key must not
-    turn into pushes past the cap."""
-    with RunningEmulator(Settings(seed=3, fault=request.param)) as emulator:
-        for name in ("HTTP_PROXY", "http_proxy"):
-            monkeypatch.setenv(name, f"http://127.0.0.1:{emulator.port}")
-        for name in ("NO_PROXY", "no_proxy"):
-            monkeypatch.setenv(name, "")
-        yield emulator
+class _Fixed(BaseHTTPRequestHandler):
+    """Answers every request with one status and a JSON body, whatever it was."""
+
+    status = 200
+
+    def _answer(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = b'{"detail": "stand-in"}'
+        self.send_response(self.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_TRACE = _answer
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
 
 
-def test_positive_pushes_only_reach_the_test_phone_and_are_capped(
-    stand_in: RunningEmulator, tmp_path: Path
+def _without_identity(app: ASGIApp) -> ASGIApp:
+    """The emulator's behaviour without its handshake: a stand-in that is not this toolkit's."""
+
+    async def hidden(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/_emulator/"):
+            body = b'{"detail": "Not found."}'
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+            await send({"type": "http.response.start", "status": 404, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await app(scope, receive, send)
+
+    return hidden
+
+
+def _fixed_server(status: int) -> ThreadingHTTPServer:
+    handler = type("Handler", (_Fixed,), {"status": status})
+    return ThreadingHTTPServer(("127.0.0.1", 0), handler)
+
+
+@pytest.fixture(params=["ignores-auth", "always-500", "always-200"])
+def stand_in(request: pytest.FixtureRequest) -> Iterator[Forwarder]:
+    """The "real sandbox" behind a loopback forwarder: an emulator that ignores auth (checks that
+    re-send bodies without the key must not turn into extra pushes), or a server that answers
+    every request 500, or 200."""
+    if request.param == "ignores-auth":
+        app = _without_identity(create_app(Settings(seed=3, fault="ignores-auth")))
+        with LoopbackServer(app) as emulator, Forwarder(emulator.port) as fwd:
+            yield fwd
+        return
+    server = _fixed_server(500 if request.param == "always-500" else 200)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        with Forwarder(server.server_address[1]) as fwd:
+            yield fwd
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _remote_options(forwarder: Forwarder, reports: Path, **extra: object) -> Options:
+    fields: dict[str, object] = {
+        "base_url": forwarder.url + spec.base_path(),
+        "token": TEST_KEY,
+        "test_phone": TEST_PHONE,
+        "max_pushes": MAX_PUSHES,
+        "rate_limit": "200/s",
+        "max_examples": 15,
+        "seed": 5,
+        "phases": ("examples", "coverage", "fuzzing"),
+        "report_dir": reports,
+        "quiet": True,
+    }
+    return Options(**(fields | extra))  # type: ignore[arg-type]
+
+
+def _pushes_and_numbers(forwarder: Forwarder) -> tuple[list[str], set[str]]:
+    """(phones of the schema-valid pushes that reached the stand-in, every dialable run sent
+    elsewhere: in request lines and in any other body)."""
+    validator = spec.request_body_validator()
+    phones, numbers = [], set()
+    for request in forwarder.requests():
+        body = request.json()
+        if isinstance(body, dict) and validator.is_valid(body):
+            phones.append(body["phone_number"])  # the rest of a valid push (an amount) dials nobody
+            texts = [request.line]
+        else:
+            texts = [request.line, request.body.decode("utf-8", errors="replace")]
+        for text in texts:
+            for found in DIALABLE.finditer(text):
+                digits = re.sub(r"\D", "", found.group())
+                if set(digits) != {"0"}:
+                    numbers.add(digits)
+    return phones, numbers
+
+
+@pytest.mark.parametrize("every_check", [False, True], ids=["audited-checks", "every-check"])
+def test_a_forwarded_sandbox_gets_the_cap_and_only_the_test_phone(
+    stand_in: Forwarder, tmp_path: Path, every_check: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    outcome = run(
-        Options(
-            base_url=f"http://{HOST}/api/v1",
-            token=TEST_KEY,
-            test_phone=TEST_PHONE,
-            max_pushes=MAX_PUSHES,
-            allowed_hosts=(HOST,),
-            rate_limit="100/s",
-            max_examples=15,
-            seed=5,
-            report_dir=tmp_path / "reports",
-            quiet=True,
+    if every_check:
+        # As if a schemathesis upgrade slipped a resending check into the list: the gate holds.
+        everything = [check.name for check in checklist.BUILT_INS]
+        monkeypatch.setattr(checklist, "built_ins", lambda *, remote: list(checklist.BUILT_INS))
+        assert "ignored_auth" in everything
+    outcome = run(_remote_options(stand_in, tmp_path))
+    phones, numbers = _pushes_and_numbers(stand_in)
+    assert stand_in.requests(), "the run reached the stand-in"
+    assert set(phones) <= {TEST_PHONE} and len(phones) <= MAX_PUSHES, phones
+    assert numbers <= {TEST_PHONE}, numbers
+    summary = outcome.summary.read_text()
+    assert "remote terms" in summary and "egress gate" in summary
+
+
+def test_without_a_test_phone_a_forwarded_sandbox_is_refused_before_any_push(tmp_path: Path) -> None:
+    server = _fixed_server(200)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        with Forwarder(server.server_address[1]) as forwarder:
+            with pytest.raises(GuardRefusal, match="KULMIPAY_TEST_PHONE is required"):
+                run(_remote_options(forwarder, tmp_path, test_phone=None))
+            # Only the identity handshake went out: a GET, never a push.
+            assert [request.line.split()[0] for request in forwarder.requests()] == ["GET"]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_emulator_behind_a_forwarder_proves_itself_and_gets_the_full_budget(tmp_path: Path) -> None:
+    with RunningEmulator(Settings(seed=3)) as emulator, Forwarder(emulator.port) as forwarder:
+        outcome = run(
+            _remote_options(
+                forwarder,
+                tmp_path,
+                test_phone=None,
+                rate_limit=None,
+                phases=("examples", "coverage"),
+                max_examples=5,
+            )
         )
-    )
-    if stand_in.sandbox.settings.fault is None:
-        assert outcome.exit_code == 0, outcome.summary.read_text()
+        accounts = {invoice["account"] for invoice in emulator.sandbox.book.invoices._items.values()}
+    assert outcome.verdict is Verdict.CONFORMANT, outcome.summary.read_text()
+    assert "proved to be this toolkit's emulator" in outcome.summary.read_text()
+    assert EXAMPLE_PHONE in accounts  # unconfined: the spec's examples went as written
 
-    # What the server accepted: every invoice it issued.
-    accounts = [invoice["account"] for invoice in stand_in.sandbox.book.invoices._items.values()]
-    assert accounts and set(accounts) == {TEST_PHONE}
-    assert len(accounts) <= MAX_PUSHES
 
-    # What was sent at all: no request carried a dialable number other than the test phone.
-    interactions = cassettes.load(tmp_path / "reports" / "cassette.yaml").interactions
-    numbers = set()
-    for interaction in interactions:
-        try:
-            body = json.loads(interaction.request.body or b"null")
-        except ValueError:
-            continue  # not JSON: no phone number a server could read
-        if isinstance(body, dict) and "phone_number" in body:
-            numbers |= set(re.findall(r"\d{7,}", str(body["phone_number"])))
-    assert numbers <= {TEST_PHONE, UNREACHABLE_PHONE}, numbers
-    assert all(interaction.phase != "examples" for interaction in interactions)
+def test_the_opt_in_lifts_the_limits_and_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = _fixed_server(200)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        with Forwarder(server.server_address[1]) as forwarder:
+            options = _remote_options(forwarder, tmp_path, test_phone=None, trust_target=True, max_examples=3)
+            outcome = run(options)
+            bodies = [request.json() for request in forwarder.requests()]
+    finally:
+        server.shutdown()
+        server.server_close()
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert "KULMIPAY_TRUST_TARGET=1" in summary["context"]["trust"]
+    assert "KULMIPAY_TRUST_TARGET=1" in outcome.summary.read_text()
+    assert any(isinstance(body, dict) and body.get("phone_number") == EXAMPLE_PHONE for body in bodies)

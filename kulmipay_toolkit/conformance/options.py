@@ -1,16 +1,24 @@
-"""What a conformance run is asked to do, and its defaults. Light on purpose: the CLI reads the
-defaults for `--help` without importing schemathesis or the generated client."""
+"""What a conformance run is asked to do, its defaults, and the checks on what was asked: every
+mistake is a usage error found before anything is sent. Light on purpose: the CLI reads it for
+`--help` without importing schemathesis or the generated client."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import guard
+from .. import gate, guard
 
 DEFAULT_REPORT_DIR = Path("reports/conformance")
 DEFAULT_MAX_EXAMPLES = 50
+ALL_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 DEFAULT_PHASES = ("examples", "coverage", "fuzzing")
+DEFAULT_REQUEST_TIMEOUT = 10.0
+MAX_WORKERS = 64
+
+
+class UsageError(ValueError):
+    """The run was asked for something it cannot do; the message says what and how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,7 @@ class Options:
     max_pushes: int = guard.DEFAULT_MAX_PUSHES
     allowed_hosts: tuple[str, ...] = ()
     rate_limit: str | None = None
+    trust_target: bool = False
     max_examples: int = DEFAULT_MAX_EXAMPLES
     max_time: int | None = None
     seed: int | None = None
@@ -29,6 +38,42 @@ class Options:
     fault: str | None = None  # local emulator only: serve this fault profile
     tls: bool = False  # local emulator only: serve HTTPS with a local CA
     ca_file: Path | None = None  # trust this CA for the target
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT
     client_pushes: int = 2
     phases: tuple[str, ...] = DEFAULT_PHASES
     quiet: bool = False  # keep st's live output off the terminal (self-test)
+
+
+def validate(options: Options) -> None:
+    """UsageError for the first thing wrong with `options`. Sends nothing."""
+    if options.max_examples < 1:
+        raise UsageError(f"--max-examples must be at least 1, not {options.max_examples}")
+    if not 1 <= options.workers <= MAX_WORKERS:
+        raise UsageError(f"--workers must be from 1 to {MAX_WORKERS}, not {options.workers}")
+    if options.max_time is not None and options.max_time < 1:
+        raise UsageError(f"--max-time must be at least 1 second, not {options.max_time}")
+    if not options.request_timeout > 0:
+        raise UsageError(f"--request-timeout must be positive, not {options.request_timeout}")
+    unknown = [phase for phase in options.phases if phase not in ALL_PHASES]
+    if unknown or not options.phases:
+        raise UsageError(f"--phases takes a comma-separated list of {', '.join(ALL_PHASES)}; got {unknown}")
+    if options.rate_limit:
+        try:
+            gate.parse_rate(options.rate_limit)
+        except ValueError as problem:
+            raise UsageError(f"--rate-limit: {problem}") from None
+    if options.base_url is not None and (options.fault or options.tls):
+        raise UsageError(
+            "--fault and --tls serve the local emulator; leave out KULMIPAY_BASE_URL to use them"
+        )
+    if options.ca_file is not None and not options.ca_file.is_file():
+        raise UsageError(f"--ca-file {options.ca_file} is not a readable file")
+    try:
+        options.report_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as problem:
+        raise UsageError(f"--report-dir {options.report_dir} cannot be created: {problem.strerror}") from None
+    if options.fault is not None:
+        from ..emulator.faults import FAULTS  # the emulator only when a fault is asked for
+
+        if options.fault not in FAULTS:
+            raise UsageError(f"unknown fault profile {options.fault!r}; known: {', '.join(sorted(FAULTS))}")

@@ -1,54 +1,189 @@
-"""The conformance run: guard -> (local emulator) -> schemathesis (`st run`, our hooks and
-checks) -> the generated client -> reports. Exit status 0 if and only if nothing broke."""
+"""The conformance run, top to bottom:
+
+options -> guard (key, host) -> the target's trust (its own emulator, a proven one, the user's
+word, or else the remote terms behind the egress gate) -> preflight -> schemathesis (`st run`
+with our hooks and the audited checks) -> the generated client's probe -> verdict -> reports,
+written in the run's own folder and published at the end.
+
+Every request leaves through the gate unless the target is trusted; every request has a timeout;
+Ctrl-C and SIGTERM stop `st` too and still leave reports that say INTERRUPTED."""
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
+from urllib.parse import urlsplit
 
-from .. import guard, spec
-from ..emulator import RunningEmulator, Settings
+from .. import __version__, checks, guard, identity, spec
+from ..gate import EgressPolicy, Gate
 from ..keys import redact
-from . import client_probe, hooks
-from .options import Options
-from .report import Verdict, read_cassette, table, write_summary
+from ..loopback import LoopbackServer
+from . import checklist, client_probe, preflight, report, results, terms
+from .options import Options, validate
+from .report import Report
+from .verdict import CheckRow, Evidence, Verdict, decide
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 # The local emulator accepts any sandbox-shaped key; this one is made up.
 LOCAL_TOKEN = "ISSecretKey_test_localconformance0000"
-# Off loopback the examples phase is never run: its cases bypass the hooks that keep
-# generated numbers away from real phones (and the spec's examples carry a real-looking one).
-REMOTE_PHASES = frozenset({"coverage", "fuzzing"})
-# ...and `ignored_auth` is left out: after a 2xx it re-sends the same (positive) body without
-# and with a wrong key, outside the hooks, which a sandbox that ignored auth would push again.
-# Missing-auth cases still come from the coverage phase, through the hooks.
-REMOTE_EXCLUDED_CHECKS = ("ignored_auth",)
+# Off the trusted emulator the examples phase is never run: its cases bypass the hooks, so what
+# schemathesis records would not be what the gate sent (the spec's examples carry a real-looking
+# number, which the gate would confine, and the checks would judge the wrong request).
+REMOTE_PHASES = frozenset({"coverage", "fuzzing", "stateful"})
+EVENTS = "events.ndjson"
 CASSETTE = "cassette.yaml"
-# What a run writes into the report folder; only these are replaced, never the folder itself
-# (it may be one the user also keeps other things in).
-REPORT_ENTRIES = ("summary.md", "summary.json", "junit.xml", CASSETTE, "html")
+# However the server behaves, `st` is stopped after this (its own timeouts bound each request).
+ST_DEADLINE = 1800.0
+SANDBOX_PORT = 8765  # what reproductions against the built-in emulator tell you to start
+
+
+class Interrupted(Exception):
+    """SIGTERM, turned into an exception in the main thread so the run can end cleanly."""
 
 
 @dataclass
 class Outcome:
-    exit_code: int
     verdict: Verdict
+    report: Report
     summary: Path
     seconds: float
     st_output: str = field(default="", repr=False)
 
+    @property
+    def exit_code(self) -> int:
+        return int(self.verdict)
+
+
+@dataclass
+class _Egress:
+    """Where the run's requests go and on what terms."""
+
+    url: str  # the gate, or the target itself when trusted
+    target: str
+    clearance: guard.Clearance
+    verify: str | bool
+    gate: Gate | None = None
+
+
+def run(options: Options) -> Outcome:
+    """Raises UsageError or GuardRefusal before anything is sent; otherwise always reports."""
+    validate(options)
+    started = time.monotonic()
+    work = Path(tempfile.mkdtemp(prefix=".run-", dir=options.report_dir))
+    try:
+        with _sigterm_interrupts():
+            return _run(options, work, started)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run(options: Options, work: Path, started: float) -> Outcome:
+    token = options.token or (LOCAL_TOKEN if options.base_url is None else "")
+    seed = options.seed if options.seed is not None else secrets.randbelow(2**31)
+    evidence = Evidence()
+    st_output, probe, found = "", client_probe.ProbeResult(), preflight.Preflight()
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    with ExitStack() as stack:
+        egress = _egress(options, token, seed, work, stack)
+        remote = egress.clearance.remote
+        check_names = checklist.selected(remote=remote)
+        try:
+            found = preflight.check(egress.url, egress.target, verify=egress.verify if not remote else True)
+            evidence.unreachable = found.unreachable
+            if found.misdirected:
+                evidence.incomplete.append(f"nothing was sent to judge: {found.misdirected}")
+            elif found.unreachable is None:
+                st_output = _schemathesis(options, egress, token, seed, work, check_names, evidence)
+                probe = _probe(options, egress, token)
+        except (KeyboardInterrupt, Interrupted) as stop:
+            evidence.interrupted = (
+                f"interrupted by {'SIGTERM' if isinstance(stop, Interrupted) else 'Ctrl-C'}"
+            )
+    found_results = results.read(work / EVENTS, check_names)
+    leaks, scanned = _scrub(work, token)
+    evidence.rows = _rows(found_results, check_names, probe, scanned, leaks)
+    _note_incomplete(evidence, found_results)
+    verdict, reasons = decide(evidence)
+    summary = _report(
+        options, egress, verdict, reasons, evidence, found, found_results, probe, leaks, seed, when
+    )
+    summary.context["duration"] = f"{time.monotonic() - started:.1f}s"
+    report.write(summary, work, token)
+    report.publish(work, options.report_dir)
+    return Outcome(
+        verdict,
+        summary,
+        options.report_dir / "summary.md",
+        time.monotonic() - started,
+        redact(st_output, token),
+    )
+
+
+def _egress(options: Options, token: str, seed: int, work: Path, stack: ExitStack) -> _Egress:
+    from ..emulator import RunningEmulator, Settings  # the emulator only when the run starts one
+
+    if options.base_url is None:
+        guard.check_target(guard.Target("http://127.0.0.1/", token))  # the key, before starting anything
+        emulator = stack.enter_context(
+            RunningEmulator(
+                Settings(fault=options.fault, seed=seed), tls_directory=work / "tls" if options.tls else None
+            )
+        )
+        ca = emulator.certificates.ca_file if emulator.certificates else None
+        verify: str | bool = str(ca) if ca else True
+        clearance = guard.clearance_for(guard.Target(emulator.base_url, token), trusted_by=guard.OWN_EMULATOR)
+        return _Egress(emulator.base_url, emulator.base_url, clearance, verify)
+    verify = str(options.ca_file) if options.ca_file else True
+    target = guard.Target(
+        options.base_url,
+        token,
+        options.test_phone,
+        options.max_pushes,
+        options.allowed_hosts,
+        options.rate_limit,
+        trust=options.trust_target,
+    )
+    guard.check_target(target)  # before the handshake: a refused target gets not even that
+    # KulmiPay's own hosts are never the emulator: they get no handshake at all.
+    proven = (
+        not options.trust_target
+        and not guard.is_kulmipay_host(options.base_url)
+        and identity.is_toolkit_emulator(options.base_url, verify=verify)
+    )
+    trusted_by = guard.PROVEN if proven else None
+    clearance = guard.clearance_for(target, trusted_by=trusted_by)
+    if not clearance.remote:
+        return _Egress(options.base_url, options.base_url, clearance, verify)
+    policy = EgressPolicy(clearance.test_phone, clearance.max_positive_pushes)
+    gate = Gate(
+        options.base_url,
+        policy,
+        rate_limit=clearance.rate_limit,
+        verify=verify,
+        timeout=options.request_timeout,
+    )
+    server = stack.enter_context(LoopbackServer(gate, on_stop=gate.close))
+    return _Egress(server.origin + urlsplit(options.base_url).path, options.base_url, clearance, verify, gate)
+
 
 def _st_command(
-    options: Options, base_url: str, clearance: guard.Clearance, ca_file: Path | None
+    options: Options, egress: _Egress, seed: int, work: Path, check_names: list[str]
 ) -> list[str]:
-    report_dir = options.report_dir
-    phases = [phase for phase in options.phases if clearance.loopback or phase in REMOTE_PHASES]
+    remote = egress.clearance.remote
+    phases = [phase for phase in options.phases if not remote or phase in REMOTE_PHASES]
     command = [
         str(Path(sys.executable).with_name("st")),
         "--config-file",
@@ -57,149 +192,281 @@ def _st_command(
         "run",
         str(spec.spec_path()),
         "--url",
-        base_url,
+        egress.url,
         "--checks",
-        "all",
+        ",".join(check_names),
         "--phases",
         ",".join(phases),
         "--max-examples",
         str(options.max_examples),
         "--workers",
         str(options.workers),
+        "--seed",
+        str(seed),
+        "--request-timeout",
+        str(options.request_timeout),
         "--request-retries",
         "0",  # an STK push is not idempotent: never resend one
         "--continue-on-failure",
         "--generation-database",
         "none",
         "--report",
-        "junit,vcr,html",
+        "ndjson,vcr,html",
         "--report-dir",
-        str(report_dir),
-        "--report-junit-path",
-        str(report_dir / "junit.xml"),
+        str(work),
+        "--report-ndjson-path",
+        str(work / EVENTS),
         "--report-vcr-path",
-        str(report_dir / CASSETTE),
+        str(work / CASSETTE),
         "--report-html-path",
-        str(report_dir / "html"),
+        str(work / "html"),
     ]
-    if options.seed is not None:
-        command += ["--seed", str(options.seed)]
     if options.max_time is not None:
         command += ["--max-time", str(options.max_time)]
-    if clearance.rate_limit:
-        command += ["--rate-limit", clearance.rate_limit]
-    if clearance.remote:
+    if egress.clearance.rate_limit:
+        command += ["--rate-limit", egress.clearance.rate_limit]
+    if remote:
         command += ["--suppress-health-check", "all"]  # the positive cap filters by design
-        command += ["--exclude-checks", ",".join(REMOTE_EXCLUDED_CHECKS)]
-    if ca_file is not None:
-        command += ["--tls-verify", str(ca_file)]
+    elif isinstance(egress.verify, str):
+        command += ["--tls-verify", egress.verify]
     return command
 
 
-def _st_env(token: str, clearance: guard.Clearance, st_pushes: int | None) -> dict[str, str]:
-    env = dict(os.environ, KULMIPAY_TOKEN=token)
-    for name in (hooks.PHONE_ENV, hooks.MAX_POSITIVE_ENV):
-        env.pop(name, None)
+def _st_env(token: str, egress: _Egress, st_pushes: int) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("KULMIPAY_GUARD_")}
+    env["KULMIPAY_TOKEN"] = token
+    clearance = egress.clearance
     if clearance.remote:
-        assert clearance.test_phone is not None and st_pushes is not None
-        env[hooks.PHONE_ENV] = clearance.test_phone
-        env[hooks.MAX_POSITIVE_ENV] = str(st_pushes)
+        assert clearance.test_phone is not None
+        env |= {terms.MODE_ENV: "remote", terms.PHONE_ENV: clearance.test_phone}
+        env[terms.MAX_POSITIVE_ENV] = str(st_pushes)
+    else:
+        env[terms.MODE_ENV] = "trusted"
     return env
 
 
-def _clear_reports(directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    for name in REPORT_ENTRIES:
-        entry = directory / name
-        if entry.is_dir():
-            shutil.rmtree(entry)
-        elif entry.exists():
-            entry.unlink()
+def _schemathesis(
+    options: Options,
+    egress: _Egress,
+    token: str,
+    seed: int,
+    work: Path,
+    check_names: list[str],
+    evidence: Evidence,
+) -> str:
+    """Runs `st` to the end, or stops it (and re-raises) when the run is interrupted."""
+    limit = egress.clearance.max_positive_pushes
+    st_pushes = 0 if limit is None else limit - _probe_pushes(options, egress)
+    process = subprocess.Popen(
+        _st_command(options, egress, seed, work, check_names),
+        env=_st_env(token, egress, st_pushes),
+        stdout=subprocess.PIPE if options.quiet else None,
+        stderr=subprocess.STDOUT if options.quiet else None,
+        text=True,
+        start_new_session=True,  # Ctrl-C reaches the runner, which stops `st` itself
+    )
+    deadline = (options.max_time or 0) + ST_DEADLINE
+    try:
+        output, _ = process.communicate(timeout=deadline)
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        evidence.incomplete.append(f"schemathesis did not finish within {deadline:.0f} s and was stopped")
+        return ""
+    except BaseException:
+        _stop(process)
+        raise
+    if process.returncode not in (0, 1):
+        evidence.incomplete.append(f"schemathesis exited {process.returncode} (see its output)")
+    return output or ""
 
 
-def _scrub_reports(directory: Path, secret: str) -> list[str]:
-    """Belt and braces: any report file holding the key is rewritten without it, and said."""
-    leaks = []
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+def _stop(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    try:
+        process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+
+
+def _probe_pushes(options: Options, egress: _Egress) -> int:
+    return 1 if egress.clearance.remote else options.client_pushes
+
+
+def _probe(options: Options, egress: _Egress, token: str) -> client_probe.ProbeResult:
+    remote = egress.clearance.remote
+    return client_probe.probe(
+        egress.url,
+        token,
+        _probe_pushes(options, egress),
+        test_phone=egress.clearance.test_phone,
+        verify=True if remote else egress.verify,
+        timeout=options.request_timeout,
+    )
+
+
+def _scrub(work: Path, secret: str) -> tuple[list[str], int]:
+    """Belt and braces: any file `st` wrote holding the key is rewritten without it, and said."""
+    leaks, scanned = [], 0
+    for path in sorted(p for p in work.rglob("*") if p.is_file()):
+        scanned += 1
         text = path.read_text(encoding="utf-8", errors="replace")
         if secret in text:
             path.write_text(redact(text, secret), encoding="utf-8")
             leaks.append(f"the key was found in {path.name} and removed from it")
-    return leaks
+    return leaks, scanned
 
 
-def run(options: Options) -> Outcome:
-    started = time.perf_counter()
-    token = options.token or (LOCAL_TOKEN if options.base_url is None else "")
-    with ExitStack() as stack:
-        if options.base_url is None:
-            guard.clear(guard.Target("http://127.0.0.1/", token))  # the key, before starting anything
-            tls_dir = options.report_dir.parent / "conformance-tls" if options.tls else None
-            emulator = stack.enter_context(
-                RunningEmulator(Settings(fault=options.fault, seed=options.seed), tls_directory=tls_dir)
-            )
-            base_url = emulator.base_url
-            ca_file = emulator.certificates.ca_file if emulator.certificates else None
-        else:
-            base_url, ca_file = options.base_url, options.ca_file
-        target = guard.Target(
-            base_url, token, options.test_phone, options.max_pushes, options.allowed_hosts, options.rate_limit
+def _rows(
+    found: results.Results,
+    check_names: list[str],
+    probe: client_probe.ProbeResult,
+    scanned: int,
+    leaks: list[str],
+) -> list[CheckRow]:
+    domain, optional = set(checks.domain_check_names()), checklist.optional()
+    rows = []
+    for name in check_names:
+        tally = found.tallies[name]
+        kind = "domain" if name in domain else "schemathesis"
+        why = "" if tally.judged else _why_not_judged(name, kind, found)
+        rows.append(CheckRow(name, kind, tally.judged, tally.failed, why, required=name not in optional))
+    rows.append(
+        CheckRow(
+            "generated_client_probe",
+            "run",
+            probe.judged,
+            len(probe.findings),
+            "" if probe.judged else probe.unjudged_because,
         )
-        clearance = guard.clear(target)  # raises GuardRefusal before any request is sent
-
-        client_pushes = options.client_pushes
-        st_pushes = None
-        if clearance.remote:
-            assert clearance.max_positive_pushes is not None
-            client_pushes = min(1, clearance.max_positive_pushes)
-            st_pushes = clearance.max_positive_pushes - client_pushes
-
-        _clear_reports(options.report_dir)
-        st = subprocess.run(
-            _st_command(options, base_url, clearance, ca_file),
-            env=_st_env(token, clearance, st_pushes),
-            stdout=subprocess.PIPE if options.quiet else None,
-            stderr=subprocess.STDOUT if options.quiet else None,
-            text=True,
-            check=False,
-        )
-        sent, findings = client_probe.probe(
-            base_url,
-            token,
-            client_pushes,
-            test_phone=clearance.test_phone,
-            verify=str(ca_file) if ca_file else True,
-        )
-
-    verdict = read_cassette(options.report_dir / CASSETTE)
-    verdict.extra += findings
-    if st.returncode != 0 and not verdict.failed:
-        verdict.extra.append(f"schemathesis exited {st.returncode} without a check failure (see its output)")
-    verdict.extra += _scrub_reports(options.report_dir, token)
-    context = {
-        "target": base_url,
-        "fault profile": options.fault or "none" if options.base_url is None else "n/a (external server)",
-        "guard": "loopback (no limits)"
-        if clearance.loopback
-        else f"remote: positive pushes only to the test phone, at most {clearance.max_positive_pushes}, "
-        f"rate {clearance.rate_limit}",
-        "schemathesis exit code": st.returncode,
-        "generated client pushes": sent,
-    }
-    summary = write_summary(verdict, options.report_dir, context, token)
-    return Outcome(
-        0 if verdict.ok else 1,
-        verdict,
-        summary,
-        time.perf_counter() - started,
-        redact(st.stdout or "", token),
     )
+    rows.append(
+        CheckRow("key_never_in_reports", "run", scanned, len(leaks), "" if scanned else "no report file")
+    )
+    return rows
+
+
+def _why_not_judged(name: str, kind: str, found: results.Results) -> str:
+    answered = ", ".join(f"{status} x{count}" for status, count in sorted(found.positive_statuses.items()))
+    if kind == "domain":
+        why = "no accepted push (a 200 to a schema-valid push) reached it"
+        return why + (f"; valid pushes were answered {answered}" if answered else "")
+    if name == "negative_data_rejection":
+        return "no negative case was answered"
+    if name == "positive_data_acceptance":
+        return "no positive case was answered"
+    if name in checklist.optional():
+        return next(check.why for check in checklist.BUILT_INS if check.name == name)
+    return "no exchange it applies to was answered"
+
+
+def _note_incomplete(evidence: Evidence, found: results.Results) -> None:
+    if evidence.interrupted or evidence.unreachable:
+        return
+    if found.exchanges == 0 and found.network_errors:
+        evidence.unreachable = "no request got an answer: " + next(iter(found.network_errors))
+        return
+    evidence.incomplete += [f"schemathesis stopped: {error}" for error in found.engine_errors]
+    lost = sum(found.network_errors.values())
+    if lost:
+        evidence.incomplete.append(f"{lost} requests got no answer ({next(iter(found.network_errors))})")
+    if not found.finished and not evidence.incomplete:
+        evidence.incomplete.append("schemathesis did not finish its run (see its output)")
+
+
+def _report(
+    options: Options,
+    egress: _Egress,
+    verdict: Verdict,
+    reasons: list[str],
+    evidence: Evidence,
+    found: preflight.Preflight,
+    found_results: results.Results,
+    probe: client_probe.ProbeResult,
+    leaks: list[str],
+    seed: int,
+    when: str,
+) -> Report:
+    clearance = egress.clearance
+    diagnosis = list(found.diagnosis)
+    refused = {status for status in found_results.positive_statuses if status in client_probe.AUTH_REFUSALS}
+    if found_results.positive_statuses and refused == set(found_results.positive_statuses):
+        diagnosis.append(
+            f"the key was refused ({', '.join(map(str, sorted(refused)))}) on every valid push: "
+            "check KULMIPAY_TOKEN (a sandbox secret key, ISSecretKey_test_...)"
+        )
+    context: dict[str, object] = {
+        "target": egress.target,
+        "trust": clearance.describe(),
+        "fault profile": (options.fault or "none") if options.base_url is None else "n/a (external server)",
+        "seed": seed,
+        "started": when,
+        "toolkit version": __version__,
+        "phases": ",".join(options.phases),
+        "max examples": options.max_examples,
+        "exchanges judged": found_results.exchanges,
+        "generated client pushes": probe.sent,
+    }
+    if egress.gate is not None:
+        log, policy = egress.gate.log, egress.gate.policy
+        context["egress gate"] = (
+            f"{log.forwarded} forwarded, {policy.pushes} pushes of {policy.max_pushes}, "
+            f"{sum(log.refused.values())} refused"
+        )
+    summary = Report(
+        verdict=verdict,
+        reasons=reasons,
+        rows=evidence.rows,
+        context=context,
+        diagnosis=diagnosis,
+        findings=probe.findings + leaks,
+        failures=found_results.failures,
+        target_url=egress.target,
+        st_url=egress.url,
+    )
+    if options.base_url is None:
+        local = f"{'https' if options.tls else 'http'}://127.0.0.1:{SANDBOX_PORT}{spec.base_path()}"
+        summary.target_url = local
+        start = f"make sandbox PORT={SANDBOX_PORT} SEED={seed}"
+        start += (f" FAULT={options.fault}" if options.fault else "") + (" TLS=1" if options.tls else "")
+        summary.reproduce = [
+            f"The run's emulator is gone; start the same one first: `{start}`.",
+            "Then `export KULMIPAY_TOKEN=...` with any sandbox-shaped key (ISSecretKey_test_ then anything).",
+        ]
+    else:
+        summary.reproduce = [
+            "`export KULMIPAY_TOKEN=...` (your sandbox key) first: `VAR=x make conformance` does not "
+            "export it to your shell."
+        ]
+    return summary
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM ends the run as Ctrl-C does: `st` is stopped and the reports say so."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted()
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def print_outcome(outcome: Outcome) -> None:
-    status = "PASSED" if outcome.exit_code == 0 else "FAILED"
-    print(f"\nKulmiPay STK push conformance: {status} in {outcome.seconds:.1f}s")
-    print(table(outcome.verdict))
-    for finding in outcome.verdict.extra:
+    summary = outcome.report
+    print(f"\nKulmiPay STK push conformance: {outcome.verdict.name} in {outcome.seconds:.1f}s")
+    print(f"  trust: {summary.context['trust']}")
+    for line in summary.diagnosis:
+        print(f"  > {line}")
+    for reason in summary.reasons:
+        print(f"  - {reason}")
+    print(report.table(summary.rows))
+    for finding in summary.findings:
         print(f"  ! {finding}")
-    print(f"Reports: {outcome.summary.parent}/ (summary.md, junit.xml, {CASSETTE}, html/)")
+    print(f"Reports: {outcome.summary.parent}/ (summary.md, summary.json, junit.xml, {CASSETTE}, html/)")

@@ -14,7 +14,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import spec
+from .. import identity, spec
 from .faults import sandbox_for
 from .pipeline import Sandbox, Settings
 from .reply import Reply, error
@@ -22,6 +22,7 @@ from .reply import Reply, error
 log = logging.getLogger("kulmipay_toolkit.emulator")
 
 SPEC_ROUTE = "/openapi.yaml"
+MAX_NONCE = 128
 
 
 def _respond(reply: Reply) -> Response:
@@ -38,6 +39,13 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     async def openapi_document(request: Request) -> Response:
         return FileResponse(spec.spec_path(), media_type="application/yaml")
 
+    async def identify(request: Request) -> Response:
+        # The conformance runner's handshake (identity.py): only a proven emulator gets a full run.
+        nonce = request.query_params.get("nonce", "")
+        if not 0 < len(nonce) <= MAX_NONCE:
+            return _respond(error(400, f"nonce must be 1 to {MAX_NONCE} characters"))
+        return _respond(Reply(200, identity.answer(nonce)))
+
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         detail = "Not found." if exc.status_code == 404 else exc.detail
@@ -53,6 +61,7 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         routes=[
             Route(push_path, stk_push, methods=["POST"]),
             Route(spec.base_path() + SPEC_ROUTE, openapi_document, methods=["GET"]),
+            Route(identity.PATH, identify, methods=["GET"]),
         ],
         exception_handlers={HTTPException: http_error},
     )

@@ -23,16 +23,21 @@ class Fault:
     breaks: str
     caught_by: str  # the schemathesis check (built-in or ours) that must report it
     sandbox: type[Sandbox]
+    # The cheapest schemathesis phases that expose it: the self-test runs only these. A drift in
+    # what every valid push gets is in the spec's own examples; others need generated cases.
+    phases: tuple[str, ...] = ("examples",)
 
 
 FAULTS: dict[str, Fault] = {}
 
 
-def fault(name: str, *, breaks: str, caught_by: str) -> Callable[[type[Sandbox]], type[Sandbox]]:
+def fault(
+    name: str, *, breaks: str, caught_by: str, phases: tuple[str, ...] = ("examples",)
+) -> Callable[[type[Sandbox]], type[Sandbox]]:
     def register(cls: type[Sandbox]) -> type[Sandbox]:
         if name in FAULTS:
             raise ValueError(f"fault profile {name!r} is registered twice")
-        FAULTS[name] = Fault(name, breaks, caught_by, cls)
+        FAULTS[name] = Fault(name, breaks, caught_by, cls, phases)
         return cls
 
     return register
@@ -135,6 +140,7 @@ class EmptyBody(AlteredSuccess):
     "accepts-invalid-input",
     breaks="no validation: schema-invalid pushes get a 200",
     caught_by="negative_data_rejection",
+    phases=("examples", "coverage"),
 )
 class AcceptsInvalidInput(Sandbox):
     def validate(self, payload: JSON) -> Reply | None:
@@ -177,6 +183,7 @@ class ServerErrorOnNumbers(Sandbox):
     "rejects-valid-input",
     breaks="400 for an `api_ref` over 100 characters, though the spec allows 140 (a short column)",
     caught_by="positive_data_acceptance",
+    phases=("examples", "coverage"),
 )
 class RejectsValidInput(Sandbox):
     def validate(self, payload: JSON) -> Reply | None:
@@ -190,6 +197,7 @@ class RejectsValidInput(Sandbox):
     "undeclared-error-shape",
     breaks='validation errors as `{"error": "..."}`, a shape the spec does not declare',
     caught_by="response_schema_conformance",
+    phases=("examples", "coverage"),
 )
 class UndeclaredErrorShape(Sandbox):
     def validate(self, payload: JSON) -> Reply | None:
@@ -254,3 +262,42 @@ class WrongCurrency(AlteredSuccess):
 class ReusedInvoiceId(AlteredSuccess):
     def alter(self, body: JSON, request: JSON) -> None:
         body["invoice"]["invoice_id"] = "QZ7L0RK"
+
+
+@fault(
+    "new-invoice-processing",
+    breaks="a new invoice is already `PROCESSING`, before the customer saw the prompt",
+    caught_by="new_invoice_is_pending",
+)
+class NewInvoiceProcessing(AlteredSuccess):
+    def alter(self, body: JSON, request: JSON) -> None:
+        body["invoice"]["state"] = "PROCESSING"
+
+
+@fault(
+    "retry-count-one", breaks="a new invoice says it was retried once", caught_by="retry_count_starts_at_zero"
+)
+class RetryCountOne(AlteredSuccess):
+    def alter(self, body: JSON, request: JSON) -> None:
+        body["invoice"]["retry_count"] = rules.INITIAL_RETRY_COUNT + 1
+
+
+@fault(
+    "receipt-before-payment",
+    breaks="a PENDING invoice already carries an M-Pesa receipt",
+    caught_by="receipt_only_when_complete",
+)
+class ReceiptBeforePayment(AlteredSuccess):
+    def alter(self, body: JSON, request: JSON) -> None:
+        body["invoice"]["mpesa_reference"] = "SJK7H2L9QX"
+
+
+@fault(
+    "another-customer",
+    breaks="`customer` is the previous push's customer, not the prompted phone's",
+    caught_by="customer_is_the_prompted_phone",
+)
+class AnotherCustomer(AlteredSuccess):
+    def alter(self, body: JSON, request: JSON) -> None:
+        phone = body["customer"]["phone_number"]
+        body["customer"]["phone_number"] = phone[:-1] + str((int(phone[-1]) + 1) % 10)

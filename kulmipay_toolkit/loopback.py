@@ -1,0 +1,94 @@
+"""An ASGI app served by uvicorn on 127.0.0.1 in a background thread: the emulator for tests and
+the conformance run, and the run's egress gate. The one place that starts such a server and
+waits for it to listen."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from types import TracebackType
+
+import uvicorn
+from starlette.types import ASGIApp
+
+LOOPBACK = "127.0.0.1"
+START_TIMEOUT = 10.0
+
+
+class LoopbackServer:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        cert_file: Path | None = None,
+        key_file: Path | None = None,
+        log_level: str = "warning",
+        on_stop: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        # Bound here and handed to uvicorn: picking a free port and binding it later would race
+        # with other servers started meanwhile (tests run in parallel).
+        self._socket = socket.socket()
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind((LOOPBACK, 0))
+        self.port: int = self._socket.getsockname()[1]
+        self.tls = cert_file is not None
+        self._on_stop = on_stop
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                host=LOOPBACK,
+                port=self.port,
+                access_log=False,
+                log_level=log_level,
+                lifespan="off",
+                # A client that sends half a request is dropped after this, not waited on for ever.
+                timeout_keep_alive=5,
+                ssl_certfile=str(cert_file) if cert_file else None,
+                ssl_keyfile=str(key_file) if key_file else None,
+            )
+        )
+        self._thread = threading.Thread(target=self._run, name="kulmipay-loopback", daemon=True)
+
+    def _run(self) -> None:
+        async def serve() -> None:
+            try:
+                await self.server.serve(sockets=[self._socket])
+            finally:
+                if self._on_stop is not None:
+                    await self._on_stop()
+
+        asyncio.run(serve())
+
+    @property
+    def origin(self) -> str:
+        return f"{'https' if self.tls else 'http'}://{LOOPBACK}:{self.port}"
+
+    def start(self) -> LoopbackServer:
+        self._thread.start()
+        started = threading.Event()
+        for _ in range(int(START_TIMEOUT / 0.01)):
+            if self.server.started:
+                return self
+            if not self._thread.is_alive():
+                raise RuntimeError(f"the server could not start on {LOOPBACK}:{self.port}")
+            started.wait(0.01)
+        raise RuntimeError(f"the server did not start within {START_TIMEOUT:.0f} s")
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self._thread.join(timeout=10)
+        self._socket.close()
+
+    def __enter__(self) -> LoopbackServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
