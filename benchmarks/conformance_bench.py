@@ -24,7 +24,8 @@ from .plan import SMOKE_FAULT, Plan
 
 SEED = "1"  # the same cases every run, so that timings compare across runs
 X10_MAX_EXAMPLES = DEFAULT_MAX_EXAMPLES * 10
-TINY = ("--max-examples", "1", "--phases", "examples")
+# Examples and coverage: a run that judged every check (examples alone leave negative cases out).
+TINY = ("--max-examples", "1", "--phases", "examples,coverage")
 INTERACTION = re.compile(r"^- id: ", re.MULTILINE)
 RECORDED_AT = re.compile(r"recorded_at: '([^']+)'")
 
@@ -113,7 +114,7 @@ def run(plan: Plan, work: Path, budget: Budget) -> dict[str, Any]:
         first[name] = first_failure_s(fault_run, check)
         caught[name] = fault_run.exit_code == 1 and check in _failed_checks(fault_run)
     return {
-        "budget": "tiny (--max-examples 1 --phases examples)" if tiny else "default",
+        "budget": "tiny (--max-examples 1 --phases examples,coverage)" if tiny else "default",
         "seed": int(SEED),
         "max_examples": {
             "default": 1 if tiny else DEFAULT_MAX_EXAMPLES,

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from contract_tests.conformance.conftest import run_cli
-from contract_tests.conftest import TEST_KEY
+from contract_tests.conftest import TEST_KEY, repo_root
+from kulmipay_toolkit import checks, cli
+from kulmipay_toolkit.conformance.command import ENVIRONMENT
+from kulmipay_toolkit.conformance.verdict import Verdict
 from kulmipay_toolkit.emulator import RunningEmulator, Settings
 
 BUDGET = ("--max-examples", "5", "--phases", "examples,coverage", "--seed", "3")
@@ -62,3 +65,21 @@ def test_help_names_the_environment_variables(tmp_path: Path) -> None:
     result = run_cli("--help", env=dict(os.environ))
     for name in ("KULMIPAY_BASE_URL", "KULMIPAY_TOKEN", "KULMIPAY_TEST_PHONE", "KULMIPAY_MAX_PUSHES"):
         assert name in result.stdout
+
+
+def test_every_option_has_a_variable_and_the_readme_lists_them_with_the_exit_codes() -> None:
+    parser = cli.build_parser()
+    conformance = next(
+        action.choices["conformance"] for action in parser._actions if isinstance(action.choices, dict)
+    )
+    flags = {
+        flag for action in conformance._actions for flag in action.option_strings if flag.startswith("--")
+    }
+    assert flags - {"--help"} == set(ENVIRONMENT)
+    readme = (repo_root() / "README.md").read_text()
+    for option, (variable, _) in ENVIRONMENT.items():
+        assert f"| `{variable}` | `{option}` |" in readme
+    for verdict in Verdict:
+        assert f"| {int(verdict)} | {verdict.name} |" in readme
+    for name in checks.domain_check_names():
+        assert f"| `{name}` |" in readme

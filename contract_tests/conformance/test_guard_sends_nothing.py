@@ -4,13 +4,16 @@ the proxy every other host would be reached through) sees nothing."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from contract_tests.conformance.conftest import Recorder, run_cli
 from contract_tests.conftest import TEST_KEY
-from kulmipay_toolkit import cli
+from kulmipay_toolkit import cli, spec
+from kulmipay_toolkit.conformance import runner
 
 LIVE_KEY = "ISSecretKey_live_0123456789abcdef"
 
@@ -87,7 +90,7 @@ def test_the_recorder_would_have_seen_a_request(recorder: Recorder, tmp_path: Pa
         KULMIPAY_TOKEN=TEST_KEY,
         KULMIPAY_TEST_PHONE="254708374149",
         KULMIPAY_BASE_URL="http://payments.example.com/api/v1",
-        KULMIPAY_MAX_PUSHES="1",
+        KULMIPAY_MAX_PUSHES="2",
     )
     run_cli(
         "--allow-host",
@@ -101,3 +104,32 @@ def test_the_recorder_would_have_seen_a_request(recorder: Recorder, tmp_path: Pa
         env=env,
     )
     assert recorder.requests and all("payments.example.com" in line for line in recorder.requests)
+
+
+@pytest.mark.parametrize(
+    "terms",
+    [
+        {},
+        {"KULMIPAY_GUARD_MODE": "remote"},
+        {"KULMIPAY_GUARD_MODE": "remote", "KULMIPAY_GUARD_PHONE": "254708374149"},
+    ],
+    ids=["none", "mode-only", "no-budget"],
+)
+def test_schemathesis_with_our_hooks_but_without_their_terms_sends_nothing(
+    recorder: Recorder, tmp_path: Path, terms: dict[str, str]
+) -> None:
+    """Fail closed: `st` run by hand with this toolkit's config, and incomplete terms, refuses."""
+    env = _env(recorder, KULMIPAY_TOKEN=TEST_KEY, **terms)
+    done = subprocess.run(
+        [
+            *(str(Path(sys.executable).with_name("st")), "--config-file", str(runner.CONFIG), "run"),
+            *(str(spec.spec_path()), "--url", f"{recorder.url}/api/v1", "--max-examples", "1"),
+        ],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0 and "MissingTerms" in done.stdout + done.stderr
+    assert recorder.requests == []

@@ -32,13 +32,19 @@ def path_mismatch(base_url: str) -> str | None:
     return None
 
 
-def check(url: str, target: str, *, verify: str | bool, timeout: float = PREFLIGHT_TIMEOUT) -> Preflight:
-    """`url` is where requests leave (the gate, or the target itself); `target` is named in messages."""
+def check(
+    url: str, target: str, *, verify: str | bool, through_gate: bool, timeout: float = PREFLIGHT_TIMEOUT
+) -> Preflight:
+    """`url` is where requests leave (the gate, or the target itself); `target` is named in messages.
+    The gate is on loopback: the user's proxy settings are for the target, not for it."""
     found = Preflight()
     if mismatch := path_mismatch(target):
         found.diagnosis.append(mismatch)
     try:
-        with httpx.Client(verify=verify, timeout=timeout, follow_redirects=False) as client:
+        client = httpx.Client(
+            verify=verify, timeout=timeout, follow_redirects=False, trust_env=not through_gate
+        )
+        with client:
             reply = client.get(url.rstrip("/") + spec.stk_push_path())
     except httpx.HTTPError as problem:
         found.unreachable = f"{target}: {gate.describe_failure(problem)}"

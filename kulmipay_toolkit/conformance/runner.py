@@ -101,7 +101,9 @@ def _run(options: Options, work: Path, started: float) -> Outcome:
         remote = egress.clearance.remote
         check_names = checklist.selected(remote=remote)
         try:
-            found = preflight.check(egress.url, egress.target, verify=egress.verify if not remote else True)
+            found = preflight.check(
+                egress.url, egress.target, verify=True if remote else egress.verify, through_gate=remote
+            )
             evidence.unreachable = found.unreachable
             if found.misdirected:
                 evidence.incomplete.append(f"nothing was sent to judge: {found.misdirected}")
@@ -240,6 +242,10 @@ def _st_env(token: str, egress: _Egress, st_pushes: int) -> dict[str, str]:
         assert clearance.test_phone is not None
         env |= {terms.MODE_ENV: "remote", terms.PHONE_ENV: clearance.test_phone}
         env[terms.MAX_POSITIVE_ENV] = str(st_pushes)
+        # The gate is ours, on loopback: never reach it through the user's proxy (the gate itself
+        # reaches the target through it).
+        for name in ("NO_PROXY", "no_proxy"):
+            env[name] = ",".join(filter(None, [env.get(name, ""), "127.0.0.1", "localhost"]))
     else:
         env[terms.MODE_ENV] = "trusted"
     return env
@@ -302,6 +308,7 @@ def _probe(options: Options, egress: _Egress, token: str) -> client_probe.ProbeR
         test_phone=egress.clearance.test_phone,
         verify=True if remote else egress.verify,
         timeout=options.request_timeout,
+        through_gate=remote,
     )
 
 
