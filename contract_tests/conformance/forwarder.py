@@ -27,8 +27,9 @@ class Request:
 
 
 class Forwarder:
-    def __init__(self, upstream_port: int) -> None:
+    def __init__(self, upstream_port: int, *, label: str = "") -> None:
         self.upstream = ("127.0.0.1", upstream_port)
+        self.label = label  # what stands behind it, for the test's own use
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.streams: list[bytearray] = []  # one per connection: what the client sent

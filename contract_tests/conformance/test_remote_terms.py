@@ -79,14 +79,14 @@ def stand_in(request: pytest.FixtureRequest) -> Iterator[Forwarder]:
     every request 500, or 200."""
     if request.param == "ignores-auth":
         app = _without_identity(create_app(Settings(seed=3, fault="ignores-auth")))
-        with LoopbackServer(app) as emulator, Forwarder(emulator.port) as fwd:
+        with LoopbackServer(app) as emulator, Forwarder(emulator.port, label=request.param) as fwd:
             yield fwd
         return
     server = _fixed_server(500 if request.param == "always-500" else 200)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        with Forwarder(server.server_address[1]) as fwd:
+        with Forwarder(server.server_address[1], label=request.param) as fwd:
             yield fwd
     finally:
         server.shutdown()
@@ -100,9 +100,9 @@ def _remote_options(forwarder: Forwarder, reports: Path, **extra: object) -> Opt
         "test_phone": TEST_PHONE,
         "max_pushes": MAX_PUSHES,
         "rate_limit": "200/s",
-        "max_examples": 15,
+        "max_examples": 5,
         "seed": 5,
-        "phases": ("examples", "coverage", "fuzzing"),
+        "phases": ("coverage",),
         "report_dir": reports,
         "quiet": True,
     }
@@ -138,10 +138,16 @@ def test_a_forwarded_sandbox_gets_the_cap_and_only_the_test_phone(
         everything = [check.name for check in checklist.BUILT_INS]
         monkeypatch.setattr(checklist, "built_ins", lambda *, remote: list(checklist.BUILT_INS))
         assert "ignored_auth" in everything
-    outcome = run(_remote_options(stand_in, tmp_path))
+    # The emulator stand-in answers like a sandbox, so the coverage phase's many shapes reach it;
+    # the fixed stand-ins answer everything alike, and fuzzing is the cheaper way to push at them.
+    phases = ("coverage",) if stand_in.label == "ignores-auth" else ("fuzzing",)
+    outcome = run(
+        _remote_options(stand_in, tmp_path, phases=phases, max_examples=12 if "fuzzing" in phases else 5)
+    )
     phones, numbers = _pushes_and_numbers(stand_in)
     assert stand_in.requests(), "the run reached the stand-in"
-    assert set(phones) <= {TEST_PHONE} and len(phones) <= MAX_PUSHES, phones
+    assert phones, "pushes were sent (else this test proves nothing)"
+    assert set(phones) == {TEST_PHONE} and len(phones) <= MAX_PUSHES, phones
     assert numbers <= {TEST_PHONE}, numbers
     summary = outcome.summary.read_text()
     assert "remote terms" in summary and "egress gate" in summary
