@@ -27,7 +27,7 @@ def _sandbox(args: argparse.Namespace) -> int:
     try:
         certificates = make_certificates(args.tls_dir) if args.tls else None
         allowed = frozenset(key for key in (args.allow_key or []) if key)
-        settings = Settings(fault=args.fault or None, seed=args.seed, allowed_keys=allowed)
+        settings = Settings(fault=args.fault or None, seed=args.seed, allowed_keys=allowed, clock=args.clock)
         try:
             # Bound before the banner: a taken port is one line on stderr, not a log and a traceback.
             listener = listen(args.port)
@@ -43,6 +43,8 @@ def _sandbox(args: argparse.Namespace) -> int:
         scheme = "https" if certificates else "http"
         print(f"KulmiPay sandbox emulator on {scheme}://{LOOPBACK}:{args.port}{spec.base_path()}", flush=True)
         print(f"  fault profile: {settings.fault or 'none (faithful)'}", flush=True)
+        if settings.clock == "manual":
+            print("  clock: manual (POST /_emulator/clock/advance moves it)", flush=True)
         if certificates:
             # Clients trust this CA with e.g. `curl --cacert` or SSL_CERT_FILE / REQUESTS_CA_BUNDLE.
             print(f"  CA certificate: {certificates.ca_file.resolve()}", flush=True)
@@ -94,6 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--tls", action="store_true", help="serve HTTPS with a local CA")
     sandbox.add_argument("--tls-dir", type=Path, default=DEFAULT_TLS_DIR)
     sandbox.add_argument("--seed", type=int, default=None, help="seed ids for reproducible runs")
+    sandbox.add_argument(
+        "--clock",
+        choices=("real", "manual"),
+        default=os.environ.get("KULMIPAY_CLOCK") or "real",
+        help="real time, or manual: invoices move only when /_emulator/clock/advance says "
+        "(env KULMIPAY_CLOCK)",
+    )
     sandbox.add_argument("--allow-key", action="append", help="accept only these sandbox keys (repeatable)")
     sandbox.set_defaults(run=_sandbox)
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
+from . import spec
+
 CURRENCY: Final = "KES"
 DEFAULT_API_REF: Final = "MPesa Express"
 DEFAULT_TARIFF: Final = "BUSINESS-PAYS"
@@ -77,3 +79,52 @@ def api_ref_for(api_ref: str | None) -> str:
 def money(amount: Decimal) -> str:
     """How the emulator writes money: a decimal string with two places, e.g. `10.00`."""
     return str(amount.quantize(CENT))
+
+
+# The lifecycle after a push: which outcome a test phone number gets, and when. The states and
+# which transitions are legal come from the spec (`spec.state_machine()`); a test pins every
+# timeline here to it. Any valid number not in the table pays.
+PROCESSING_AFTER: Final = 2.0  # seconds until the customer is typing the PIN
+SETTLED_AFTER: Final = 5.0  # seconds until M-Pesa answers
+SLOW_PAYER_AFTER: Final = 50.0
+SETTLED_CLEARING_STATUS: Final = "AVAILABLE"  # inferred: the spec's COMPLETE example
+FAILED_CODE_LINK: Final = "https://developers.kulmipay.com/troubleshooting"  # inferred
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happens to a push: `(seconds after it, state)` steps, and the failure code if any."""
+
+    description: str
+    steps: tuple[tuple[float, str], ...]
+    failed_code: str | None = None
+
+
+PAYS: Final = Outcome("pays", ((PROCESSING_AFTER, "PROCESSING"), (SETTLED_AFTER, "COMPLETE")))
+# Safaricom's STK result codes, as KulmiPay appears to pass them through (unconfirmed).
+FAILURE_REASONS: Final[dict[str, str]] = {
+    "1032": "Request cancelled by user",
+    "1037": "DS timeout user cannot be reached",
+    "1": "The balance is insufficient for the transaction",
+    "2001": "The initiator information is invalid",
+}
+OUTCOMES: Final[dict[str, Outcome]] = {
+    "254700000001": Outcome("cancelled by the customer", ((SETTLED_AFTER, "FAILED"),), "1032"),
+    # Never answered: FAILED when the prompt expires (the spec's `prompt-expires-after-seconds`).
+    "254700000002": Outcome(
+        "never answers the prompt", ((spec.state_machine().prompt_expires_after, "FAILED"),), "1037"
+    ),
+    "254700000003": Outcome(
+        "insufficient balance", ((PROCESSING_AFTER, "PROCESSING"), (SETTLED_AFTER, "FAILED")), "1"
+    ),
+    "254700000004": Outcome(
+        "wrong PIN", ((PROCESSING_AFTER, "PROCESSING"), (SETTLED_AFTER, "FAILED")), "2001"
+    ),
+    "254700000005": Outcome(
+        "a slow payer", ((SLOW_PAYER_AFTER - 5, "PROCESSING"), (SLOW_PAYER_AFTER, "COMPLETE"))
+    ),
+}
+
+
+def outcome_for(phone_number: str) -> Outcome:
+    return OUTCOMES.get(phone_number, PAYS)

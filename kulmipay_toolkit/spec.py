@@ -6,6 +6,7 @@ import functools
 import json
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 # The repository's spec; KULMIPAY_SPEC points elsewhere (tests use it to load edited copies).
 DEFAULT_SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "openapi.yaml"
 STK_PUSH_OPERATION_ID = "start_mpesa_stk_push"
+STATUS_OPERATION_ID = "get_payment_status"
 
 JSON = dict[str, Any]
 
@@ -81,17 +83,33 @@ def component_schema(name: str) -> JSON:
 
 
 @functools.cache
-def stk_push_operation() -> tuple[str, str, JSON]:
-    """(path, method, operation) of the STK push, found by its operationId."""
+def operation(operation_id: str = STK_PUSH_OPERATION_ID) -> tuple[str, str, JSON]:
+    """(path, method, operation) of the operation with this operationId."""
     for path, item in document()["paths"].items():
-        for method, operation in item.items():
-            if isinstance(operation, dict) and operation.get("operationId") == STK_PUSH_OPERATION_ID:
-                return path, method, operation
-    raise LookupError(f"operationId {STK_PUSH_OPERATION_ID!r} is not in {spec_path()}")
+        for method, found in item.items():
+            if isinstance(found, dict) and found.get("operationId") == operation_id:
+                return path, method, found
+    raise LookupError(f"operationId {operation_id!r} is not in {spec_path()}")
+
+
+def operation_at(path: str) -> str:
+    """The operationId served at `path` (below the base path)."""
+    for method_item in (document()["paths"].get(path) or {}).values():
+        if isinstance(method_item, dict) and "operationId" in method_item:
+            return str(method_item["operationId"])
+    return STK_PUSH_OPERATION_ID
+
+
+def stk_push_operation() -> tuple[str, str, JSON]:
+    return operation(STK_PUSH_OPERATION_ID)
 
 
 def stk_push_path() -> str:
     return stk_push_operation()[0]
+
+
+def status_path() -> str:
+    return operation(STATUS_OPERATION_ID)[0]
 
 
 def base_path() -> str:
@@ -112,45 +130,47 @@ def server_hosts(environment: str) -> set[str]:
     }
 
 
-def declared_statuses() -> set[int]:
-    return {int(code) for code in stk_push_operation()[2]["responses"]}
+def declared_statuses(operation_id: str = STK_PUSH_OPERATION_ID) -> set[int]:
+    return {int(code) for code in operation(operation_id)[2]["responses"]}
 
 
-def request_schema() -> JSON:
-    schema: JSON = resolve(_request_media()["schema"])
+def request_schema(operation_id: str = STK_PUSH_OPERATION_ID) -> JSON:
+    schema: JSON = resolve(_request_media(operation_id)["schema"])
     return schema
 
 
-def response_schema(status: int) -> JSON:
-    schema: JSON = resolve(_response_media(status)["schema"])
+def response_schema(status: int, operation_id: str = STK_PUSH_OPERATION_ID) -> JSON:
+    schema: JSON = resolve(_response_media(status, operation_id)["schema"])
     return schema
 
 
-def _request_media() -> JSON:
-    media: JSON = resolve(stk_push_operation()[2]["requestBody"])["content"]["application/json"]
+def _request_media(operation_id: str) -> JSON:
+    media: JSON = resolve(operation(operation_id)[2]["requestBody"])["content"]["application/json"]
     return media
 
 
-def _response_media(status: int) -> JSON:
-    media: JSON = _response(status)["content"]["application/json"]
+def _response_media(status: int, operation_id: str) -> JSON:
+    media: JSON = _response(status, operation_id)["content"]["application/json"]
     return media
 
 
-def _response(status: int) -> JSON:
-    response: JSON = resolve(stk_push_operation()[2]["responses"][str(status)])
+def _response(status: int, operation_id: str) -> JSON:
+    response: JSON = resolve(operation(operation_id)[2]["responses"][str(status)])
     return response
 
 
 @functools.cache
-def request_body_validator() -> jsonschema_rs.Validator:
+def request_body_validator(operation_id: str = STK_PUSH_OPERATION_ID) -> jsonschema_rs.Validator:
     """The request body's one judge: the emulator, the checks and `request_errors` all ask it."""
-    return _body_validator(_request_media()["schema"])
+    return _body_validator(_request_media(operation_id)["schema"])
 
 
 @functools.cache
-def response_body_validator(status: int) -> jsonschema_rs.Validator:
+def response_body_validator(
+    status: int, operation_id: str = STK_PUSH_OPERATION_ID
+) -> jsonschema_rs.Validator:
     """The one judge of a `status` reply's body: `response_errors` and so the strict helper."""
-    return _body_validator(_response_media(status)["schema"])
+    return _body_validator(_response_media(status, operation_id)["schema"])
 
 
 def _body_validator(schema: JSON) -> jsonschema_rs.Validator:
@@ -187,10 +207,46 @@ class BodySchemaError(ValueError):
     """One way a body breaks its schema, as `body_errors` words it."""
 
 
-def request_fields() -> dict[str, JSON]:
+def request_fields(operation_id: str = STK_PUSH_OPERATION_ID) -> dict[str, JSON]:
     """The request's properties, by name."""
-    properties: dict[str, JSON] = request_schema()["properties"]
+    properties: dict[str, JSON] = request_schema(operation_id)["properties"]
     return properties
+
+
+@dataclass(frozen=True)
+class StateMachine:
+    """`Invoice.state`'s `x-state-machine`: the lifecycle the emulator follows and the checks hold
+    servers to."""
+
+    initial: str
+    transitions: dict[str, tuple[str, ...]]
+    set_exactly_when: dict[str, tuple[str, ...]]  # field -> the states in which it is non-null
+    prompt_expires_after: float
+
+    @property
+    def terminal(self) -> frozenset[str]:
+        return frozenset(state for state, nexts in self.transitions.items() if not nexts)
+
+    def reachable(self, state: str) -> frozenset[str]:
+        """Every state a later read may show after `state` (itself included)."""
+        seen, todo = {state}, [state]
+        while todo:
+            for following in self.transitions.get(todo.pop(), ()):
+                if following not in seen:
+                    seen.add(following)
+                    todo.append(following)
+        return frozenset(seen)
+
+
+@functools.cache
+def state_machine() -> StateMachine:
+    machine = component_schema("Invoice")["properties"]["state"]["x-state-machine"]
+    return StateMachine(
+        initial=machine["initial"],
+        transitions={state: tuple(nexts) for state, nexts in machine["transitions"].items()},
+        set_exactly_when={name: tuple(states) for name, states in machine["set-exactly-when"].items()},
+        prompt_expires_after=float(machine["prompt-expires-after-seconds"]),
+    )
 
 
 def enum_of(schema_name: str, field: str) -> list[str]:
@@ -232,7 +288,7 @@ def request_errors(
         for error in errors
     ):
         return errors
-    return errors + _schema_errors(request_body_validator(), body)
+    return errors + _schema_errors(request_body_validator(operation_at(path or stk_push_path())), body)
 
 
 def response_errors(
@@ -257,9 +313,10 @@ def response_errors(
     # Undeclared status, unknown media type, empty or unparsable body: nothing for a schema to judge.
     if any(isinstance(error, PathError | ResponseFinderError | DataValidationError) for error in errors):
         return errors
-    if "content" not in _response(status):  # a reply declared bodiless: openapi-core ignores its body
+    operation_id = operation_at(path or stk_push_path())
+    if "content" not in _response(status, operation_id):  # declared bodiless: openapi-core ignores its body
         return errors
-    return errors + _schema_errors(response_body_validator(status), body)
+    return errors + _schema_errors(response_body_validator(status, operation_id), body)
 
 
 def _schema_errors(validator: jsonschema_rs.Validator, body: bytes) -> list[Exception]:
@@ -267,3 +324,23 @@ def _schema_errors(validator: jsonschema_rs.Validator, body: bytes) -> list[Exce
         return []
     # openapi-core has parsed this very body as JSON (json.loads) already: it parses here too.
     return [BodySchemaError(line) for line in body_errors(validator, json.loads(body))]
+
+
+# The emulator's control plane (tests drive its clock and outcomes): its own small document,
+# beside the contract, read here too so that its requests are validated from it.
+CONTROL_SPEC_PATH = DEFAULT_SPEC_PATH.with_name("emulator-control.yaml")
+
+
+@functools.cache
+def control_document() -> JSON:
+    with CONTROL_SPEC_PATH.open(encoding="utf-8") as handle:
+        loaded: JSON = yaml.safe_load(handle)
+    return loaded
+
+
+@functools.cache
+def control_body_validator(schema_name: str) -> jsonschema_rs.Validator:
+    components = control_document()["components"]
+    return jsonschema_rs.Draft202012Validator(
+        {"$ref": f"#/components/schemas/{schema_name}", "components": components}, offline=True
+    )

@@ -14,7 +14,8 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import identity, spec
+from .. import spec
+from . import control
 from .faults import sandbox_for
 from .pipeline import Sandbox, Settings
 from .reply import Reply, error
@@ -22,7 +23,6 @@ from .reply import Reply, error
 log = logging.getLogger("kulmipay_toolkit.emulator")
 
 SPEC_ROUTE = "/openapi.yaml"
-MAX_NONCE = 128
 
 
 def _respond(reply: Reply) -> Response:
@@ -39,12 +39,8 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     async def openapi_document(request: Request) -> Response:
         return FileResponse(spec.spec_path(), media_type="application/yaml")
 
-    async def identify(request: Request) -> Response:
-        # The conformance runner's handshake (identity.py): only a proven emulator gets a full run.
-        nonce = request.query_params.get("nonce", "")
-        if not 0 < len(nonce) <= MAX_NONCE:
-            return _respond(error(400, f"nonce must be 1 to {MAX_NONCE} characters"))
-        return _respond(Reply(200, identity.answer(nonce)))
+    async def status(request: Request) -> Response:
+        return _respond(await sandbox.handle_status(request.headers, request.stream()))
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -60,8 +56,9 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     app = Starlette(
         routes=[
             Route(push_path, stk_push, methods=["POST"]),
+            Route(spec.base_path() + spec.status_path(), status, methods=["POST"]),
             Route(spec.base_path() + SPEC_ROUTE, openapi_document, methods=["GET"]),
-            Route(identity.PATH, identify, methods=["GET"]),
+            *control.routes(sandbox),
         ],
         exception_handlers={HTTPException: http_error},
     )

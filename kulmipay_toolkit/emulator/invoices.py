@@ -1,8 +1,10 @@
-"""Builds the 200 body of an STK push from the request, by the rules table (`..rules`).
-Fields the rules do not set are filled from the spec: null where it allows null."""
+"""Builds the 200 body of an STK push from the request, by the rules table (`..rules`), and
+keeps each push's record for the status endpoint (`lifecycle.py` derives its state). Fields the
+rules do not set are filled from the spec: null where it allows null."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import random
 import string
@@ -11,6 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .. import rules, spec
+from .clock import Clock, RealClock
+from .lifecycle import Record, is_final, moment, status_reply
 from .store import DEFAULT_CAPACITY, BoundedStore
 
 JSON = dict[str, Any]
@@ -38,10 +42,13 @@ def now() -> str:
 class InvoiceBook:
     """Issues invoices and remembers recent ones and the customers seen, within bounds."""
 
-    def __init__(self, seed: int | None = None, capacity: int = DEFAULT_CAPACITY) -> None:
+    def __init__(
+        self, seed: int | None = None, capacity: int = DEFAULT_CAPACITY, clock: Clock | None = None
+    ) -> None:
         self._random = random.Random(seed)
         self._salt = str(seed)
-        self.invoices: BoundedStore[JSON] = BoundedStore(capacity)
+        self.clock: Clock = clock or RealClock()
+        self.invoices: BoundedStore[Record] = BoundedStore(capacity)
         self.customers: BoundedStore[JSON] = BoundedStore(capacity)
 
     def _new_invoice_id(self) -> str:
@@ -90,8 +97,7 @@ class InvoiceBook:
                 "updated_at": timestamp,
             },
         )
-        self.invoices.put(invoice["invoice_id"], dict(invoice))
-        return _with_spec_nulls(
+        reply = _with_spec_nulls(
             "StkPushResponse",
             {
                 "invoice": invoice,
@@ -103,3 +109,23 @@ class InvoiceBook:
                 "updated_at": timestamp,
             },
         )
+        record = Record(copy.deepcopy(reply), self.clock.now(), rules.outcome_for(request["phone_number"]))
+        self.invoices.put(invoice["invoice_id"], record)
+        return reply
+
+    def status(self, invoice_id: str) -> JSON | None:
+        """The status endpoint's 200 body, or None for an unknown (or evicted) invoice."""
+        record = self.invoices.get(invoice_id)
+        return None if record is None else status_reply(record, self.clock.now())
+
+    def settle(self, invoice_id: str, state: str, failed_code: str | None) -> JSON:
+        """Settles a pending invoice now. KeyError: unknown; ValueError: already final."""
+        record = self.invoices.get(invoice_id)
+        if record is None:
+            raise KeyError(invoice_id)
+        now = self.clock.now()
+        current = moment(record, now).state
+        if is_final(current):
+            raise ValueError(f"invoice {invoice_id} is already {current}")
+        record.settled = (now, state, failed_code)
+        return status_reply(record, now)

@@ -1,7 +1,9 @@
-"""The faithful sandbox: one STK push request, top to bottom.
+"""The faithful sandbox: one request, top to bottom.
 
-authenticate -> check media type -> read (bounded) -> parse -> validate (from the spec)
--> apply the rules -> finish. Fault profiles (`faults.py`) subclass this and override one step.
+STK push: authenticate -> check media type -> read (bounded) -> parse -> validate (from the
+spec) -> apply the rules -> finish. Status: the same first four steps -> validate -> look up
+the invoice (its state derived from the clock) -> finish_status. Fault profiles (`faults.py`)
+subclass this and override one step.
 """
 
 from __future__ import annotations
@@ -10,12 +12,16 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import spec
 from . import auth
 from .body import BadBody, check_media_type, parse_object, read_limited
+from .clock import clock_for
 from .invoices import InvoiceBook
-from .reply import Reply
+from .reply import Reply, error
 from .store import DEFAULT_CAPACITY
 from .validation import field_errors
+
+NOT_FOUND = "Not found."
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,7 @@ class Settings:
     # Empty: any sandbox key is accepted. Otherwise only these keys are.
     allowed_keys: frozenset[str] = field(default_factory=frozenset)
     capacity: int = DEFAULT_CAPACITY
+    clock: str = "real"  # or "manual": moved only through the control plane
 
 
 class Sandbox:
@@ -32,20 +39,37 @@ class Sandbox:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.book = InvoiceBook(settings.seed, settings.capacity)
+        self.clock = clock_for(settings.clock)
+        self.book = InvoiceBook(settings.seed, settings.capacity, self.clock)
 
     async def handle(self, headers: Mapping[str, str], chunks: AsyncIterator[bytes]) -> Reply:
-        payload: dict[str, Any] | None = None
-        reply = self.authenticate(headers.get("authorization"))
-        if reply is None:
-            try:
-                check_media_type(headers.get("content-type"))
-                payload = parse_object(await read_limited(headers.get("content-length"), chunks))
-            except BadBody as bad:
-                reply = bad.reply
-            else:
-                reply = self.validate(payload) or self.accept(payload)
+        """An STK push."""
+        payload, reply = await self._read(headers, chunks)
+        if payload is not None:
+            reply = self.validate(payload) or self.accept(payload)
+        assert reply is not None
         return self.finish(reply, payload)
+
+    async def handle_status(self, headers: Mapping[str, str], chunks: AsyncIterator[bytes]) -> Reply:
+        """A payment status read."""
+        payload, reply = await self._read(headers, chunks)
+        if payload is not None:
+            reply = self.validate_status(payload) or self.look_up(payload)
+        assert reply is not None
+        return self.finish_status(reply, payload)
+
+    async def _read(
+        self, headers: Mapping[str, str], chunks: AsyncIterator[bytes]
+    ) -> tuple[dict[str, Any] | None, Reply | None]:
+        """(the parsed body, None), or (None, the refusal): authenticate, media type, read, parse."""
+        refused = self.authenticate(headers.get("authorization"))
+        if refused is not None:
+            return None, refused
+        try:
+            check_media_type(headers.get("content-type"))
+            return parse_object(await read_limited(headers.get("content-length"), chunks)), None
+        except BadBody as bad:
+            return None, bad.reply
 
     def authenticate(self, authorization: str | None) -> Reply | None:
         return auth.authenticate(authorization, self.settings.allowed_keys)
@@ -59,4 +83,16 @@ class Sandbox:
 
     def finish(self, reply: Reply, payload: dict[str, Any] | None) -> Reply:
         """Last chance to alter what is sent; `payload` is None when the body was never parsed."""
+        return reply
+
+    def validate_status(self, payload: dict[str, Any]) -> Reply | None:
+        errors = field_errors(payload, spec.STATUS_OPERATION_ID)
+        return Reply(400, errors) if errors else None
+
+    def look_up(self, payload: dict[str, Any]) -> Reply:
+        found = self.book.status(payload["invoice_id"])
+        return error(404, NOT_FOUND) if found is None else Reply(200, found)
+
+    def finish_status(self, reply: Reply, payload: dict[str, Any] | None) -> Reply:
+        """The status reply's last step, as `finish` is the push's."""
         return reply

@@ -5,6 +5,9 @@ from .error import Error
 from .invoice import Invoice
 from .invoice_state import InvoiceState
 from .payment_link import PaymentLink
+from .payment_status_meta import PaymentStatusMeta
+from .payment_status_request import PaymentStatusRequest
+from .payment_status_response import PaymentStatusResponse
 from .stk_push_request import StkPushRequest
 from .stk_push_request_mobile_tarrif import StkPushRequestMobileTarrif
 from .stk_push_response import StkPushResponse
@@ -16,6 +19,9 @@ __all__ = (
     "Invoice",
     "InvoiceState",
     "PaymentLink",
+    "PaymentStatusMeta",
+    "PaymentStatusRequest",
+    "PaymentStatusResponse",
     "StkPushRequest",
     "StkPushRequestMobileTarrif",
     "StkPushResponse",

@@ -26,7 +26,11 @@ class Invoice:
             currency (str): Always KES for M-Pesa.
             account (str): The phone number that was prompted.
             api_ref (str): The request's api_ref, or KulmiPay's default `MPesa Express`.
-            state (InvoiceState | Unset): Where the collection is; a new push is PENDING.
+            state (InvoiceState | Unset): Where the collection is. A new push is PENDING (logged); PROCESSING while the
+                customer is paying; then COMPLETE or FAILED, both final. A push the customer never
+                answers fails when the prompt expires (about 60 s). `mpesa_reference` is set exactly
+                when COMPLETE; `failed_code` and `failed_reason` exactly when FAILED. The status
+                endpoint's reference schema omits this field; the narrative pages show it.
             charges (str | Unset): The M-Pesa fee for this amount.
             net_amount (str | Unset): What settles to the wallet after charges.
             clearing_status (str | Unset):
@@ -34,7 +38,10 @@ class Invoice:
             host (None | str | Unset):
             retry_count (int | Unset):
             failed_reason (None | str | Unset):
-            failed_code (None | str | Unset):
+            failed_code (None | str | Unset): Why the payment failed, as a code; null unless FAILED. Appears to pass
+                Safaricom's STK
+                result codes through (unconfirmed): 1032 cancelled by the customer, 1037 no answer
+                (prompt expired), 1 insufficient balance, 2001 wrong PIN.
             failed_code_link (None | str | Unset):
             created_at (datetime.datetime | Unset):
             updated_at (datetime.datetime | Unset):

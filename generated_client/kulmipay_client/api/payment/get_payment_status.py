@@ -1,0 +1,264 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.payment_status_request import PaymentStatusRequest
+from ...models.payment_status_response import PaymentStatusResponse
+from ...models.validation_error import ValidationError
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: PaymentStatusRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/payment/status/",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | Error | ValidationError | PaymentStatusResponse | None:
+    if response.status_code == 200:
+        response_200 = PaymentStatusResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+
+        def _parse_response_400(data: object) -> Error | ValidationError:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_bad_request_type_0 = ValidationError.from_dict(data)
+
+                return componentsschemas_bad_request_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_bad_request_type_1 = Error.from_dict(data)
+
+            return componentsschemas_bad_request_type_1
+
+        response_400 = _parse_response_400(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 405:
+        response_405 = Error.from_dict(response.json())
+
+        return response_405
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | Error | ValidationError | PaymentStatusResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: PaymentStatusRequest,
+) -> Response[Error | Error | ValidationError | PaymentStatusResponse]:
+    """Check payment status
+
+     The invoice as it stands now, by `invoice_id`: where the push's outcome is read (or from a
+    `collection_event` webhook). States follow the machine on `Invoice.state`.
+
+    Path and body from KulmiPay's current reference page "check payment status"
+    (`x-source: docs`). Unconfirmed older variant: `/payment/collection/status` with an
+    `X-KULMI-SECRET-KEY` header. The official SDK sends the publishable key instead of the
+    secret one when it has one; that variant is not described here.
+
+    Args:
+        body (PaymentStatusRequest): Which invoice to read. Unknown fields are ignored by the
+            server.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Error | ValidationError | PaymentStatusResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: PaymentStatusRequest,
+) -> Error | Error | ValidationError | PaymentStatusResponse | None:
+    """Check payment status
+
+     The invoice as it stands now, by `invoice_id`: where the push's outcome is read (or from a
+    `collection_event` webhook). States follow the machine on `Invoice.state`.
+
+    Path and body from KulmiPay's current reference page "check payment status"
+    (`x-source: docs`). Unconfirmed older variant: `/payment/collection/status` with an
+    `X-KULMI-SECRET-KEY` header. The official SDK sends the publishable key instead of the
+    secret one when it has one; that variant is not described here.
+
+    Args:
+        body (PaymentStatusRequest): Which invoice to read. Unknown fields are ignored by the
+            server.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Error | ValidationError | PaymentStatusResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: PaymentStatusRequest,
+) -> Response[Error | Error | ValidationError | PaymentStatusResponse]:
+    """Check payment status
+
+     The invoice as it stands now, by `invoice_id`: where the push's outcome is read (or from a
+    `collection_event` webhook). States follow the machine on `Invoice.state`.
+
+    Path and body from KulmiPay's current reference page "check payment status"
+    (`x-source: docs`). Unconfirmed older variant: `/payment/collection/status` with an
+    `X-KULMI-SECRET-KEY` header. The official SDK sends the publishable key instead of the
+    secret one when it has one; that variant is not described here.
+
+    Args:
+        body (PaymentStatusRequest): Which invoice to read. Unknown fields are ignored by the
+            server.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Error | ValidationError | PaymentStatusResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: PaymentStatusRequest,
+) -> Error | Error | ValidationError | PaymentStatusResponse | None:
+    """Check payment status
+
+     The invoice as it stands now, by `invoice_id`: where the push's outcome is read (or from a
+    `collection_event` webhook). States follow the machine on `Invoice.state`.
+
+    Path and body from KulmiPay's current reference page "check payment status"
+    (`x-source: docs`). Unconfirmed older variant: `/payment/collection/status` with an
+    `X-KULMI-SECRET-KEY` header. The official SDK sends the publishable key instead of the
+    secret one when it has one; that variant is not described here.
+
+    Args:
+        body (PaymentStatusRequest): Which invoice to read. Unknown fields are ignored by the
+            server.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Error | ValidationError | PaymentStatusResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

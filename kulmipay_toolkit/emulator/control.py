@@ -1,0 +1,87 @@
+"""The emulator's control plane, under `/_emulator/` (never under the API's base path), as
+`spec/emulator-control.yaml` describes it: the runner's identity handshake, moving a manual
+clock, settling an invoice now. Bodies are validated against that document; every refusal is a
+clear 4xx `{"detail": ...}`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from .. import identity, spec
+from .clock import ManualClock
+from .pipeline import Sandbox
+from .reply import Reply, error
+
+PREFIX = "/_emulator"
+MAX_NONCE = 128
+MAX_CONTROL_BODY = 4096
+
+
+def _respond(reply: Reply) -> Response:
+    return Response(reply.encoded(), reply.status, reply.headers, media_type=reply.media_type)
+
+
+async def _body(request: Request, schema_name: str) -> tuple[Any, Reply | None]:
+    raw = await request.body()
+    if len(raw) > MAX_CONTROL_BODY:
+        return None, error(400, f"control bodies are at most {MAX_CONTROL_BODY} bytes")
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None, error(400, "the body must be JSON, e.g. " + _example(schema_name))
+    problems = spec.body_errors(spec.control_body_validator(schema_name), data)
+    if problems:
+        return None, error(400, f"{'; '.join(problems)[:300]} (expected e.g. {_example(schema_name)})")
+    return data, None
+
+
+def _example(schema_name: str) -> str:
+    return {"ClockAdvance": '{"seconds": 5}', "Settlement": '{"state": "FAILED", "failed_code": "1032"}'}.get(
+        schema_name, "{}"
+    )
+
+
+def routes(sandbox: Sandbox) -> list[Route]:
+    async def identify(request: Request) -> Response:
+        # The conformance runner's handshake (identity.py): only a proven emulator gets a full run.
+        nonce = request.query_params.get("nonce", "")
+        if not 0 < len(nonce) <= MAX_NONCE:
+            return _respond(error(400, f"nonce must be 1 to {MAX_NONCE} characters"))
+        return _respond(Reply(200, identity.answer(nonce)))
+
+    async def advance(request: Request) -> Response:
+        clock = sandbox.clock
+        if not isinstance(clock, ManualClock):
+            return _respond(error(409, "the clock is real time; start the emulator with --clock manual"))
+        data, refused = await _body(request, "ClockAdvance")
+        if refused is not None:
+            return _respond(refused)
+        return _respond(Reply(200, {"seconds": clock.advance(float(data["seconds"])), "manual": True}))
+
+    async def settle(request: Request) -> Response:
+        data, refused = await _body(request, "Settlement")
+        if refused is not None:
+            return _respond(refused)
+        invoice_id = request.path_params["invoice_id"]
+        try:
+            settled = sandbox.book.settle(invoice_id, data["state"], data.get("failed_code"))
+        except KeyError:
+            return _respond(error(404, f"no invoice {invoice_id!r} (never issued, or evicted)"))
+        except ValueError as final:
+            return _respond(error(409, f"{final}: only a pending invoice can be settled"))
+        return _respond(Reply(200, settled))
+
+    async def document(request: Request) -> Response:
+        return FileResponse(spec.CONTROL_SPEC_PATH, media_type="application/yaml")
+
+    return [
+        Route(identity.PATH, identify, methods=["GET"]),
+        Route(f"{PREFIX}/clock/advance", advance, methods=["POST"]),
+        Route(f"{PREFIX}/invoices/{{invoice_id}}/outcome", settle, methods=["POST"]),
+        Route(f"{PREFIX}/openapi.yaml", document, methods=["GET"]),
+    ]
