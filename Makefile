@@ -49,8 +49,7 @@ test: install lint client-check ## Everything offline (what CI runs)
 	$(BIN)/pytest -n 3 --dist worksteal
 
 sandbox: install ## Run the emulator on 127.0.0.1:PORT [FAULT=name] [TLS=1] [SEED=n] [CLOCK=manual]
-	$(BIN)/kulmipay-toolkit sandbox --port $(PORT) $(if $(FAULT),--fault $(FAULT)) $(if $(TLS),--tls) \
-		$(if $(SEED),--seed $(SEED)) $(if $(CLOCK),--clock $(CLOCK))
+	$(BIN)/kulmipay-toolkit sandbox --port $(PORT) $(if $(FAULT),--fault $(FAULT)) $(if $(TLS),--tls) $(if $(SEED),--seed $(SEED)) $(if $(CLOCK),--clock $(CLOCK))
 
 # Every other option comes from its KULMIPAY_* variable (README "Environment"); FAULT, SEED and
 # TLS are spelled as for `make sandbox`, so a reproduction's line works for both.

@@ -14,7 +14,8 @@ from . import spec
 from .conformance import command as conformance_command
 from .emulator.faults import FAULTS
 from .emulator.pipeline import Settings
-from .emulator.server import LOOPBACK, listen, make_certificates, serve
+from .emulator.server import make_certificates, serve
+from .loopback import LOOPBACK, listen
 
 DEFAULT_TLS_DIR = Path("reports/sandbox/tls")
 

@@ -30,9 +30,10 @@ def proof(nonce: str) -> str:
     return hashlib.sha256(f"{NAME}:{nonce}".encode()).hexdigest()
 
 
-def answer(nonce: str) -> dict[str, Any]:
-    """The emulator's side of the handshake."""
-    return {"emulator": NAME, "version": __version__, "nonce": nonce, "proof": proof(nonce)}
+def answer(nonce: str, *, manual_clock: bool) -> dict[str, Any]:
+    """The emulator's side of the handshake; its clock tells the runner whether it can drive it."""
+    clock = "manual" if manual_clock else "real"
+    return {"emulator": NAME, "version": __version__, "nonce": nonce, "proof": proof(nonce), "clock": clock}
 
 
 def identity_url(base_url: str) -> str:
@@ -41,8 +42,13 @@ def identity_url(base_url: str) -> str:
 
 
 def is_toolkit_emulator(base_url: str, *, verify: ssl.SSLContext | str | bool = True) -> bool:
-    """Whether the server behind `base_url` proves to be this toolkit's emulator. Sends one GET,
-    never a push; any failure (refused, timeout, TLS, wrong answer) means no."""
+    return handshake(base_url, verify=verify) is not None
+
+
+def handshake(base_url: str, *, verify: ssl.SSLContext | str | bool = True) -> dict[str, Any] | None:
+    """The emulator's answer if the server behind `base_url` proves to be this toolkit's
+    emulator, else None. Sends one GET, never a push; any failure (refused, timeout, TLS, wrong
+    answer) means no."""
     # Letters only: nothing in the handshake may look like a phone number to anyone's filter.
     nonce = "".join(secrets.choice(string.ascii_lowercase) for _ in range(32))
     try:
@@ -50,10 +56,6 @@ def is_toolkit_emulator(base_url: str, *, verify: ssl.SSLContext | str | bool = 
             reply = client.get(identity_url(base_url), params={"nonce": nonce})
         data = reply.json()
     except (httpx.HTTPError, ValueError):
-        return False
-    return (
-        reply.status_code == 200
-        and isinstance(data, dict)
-        and data.get("nonce") == nonce
-        and data.get("proof") == proof(nonce)
-    )
+        return None
+    proven = reply.status_code == 200 and isinstance(data, dict) and data.get("nonce") == nonce
+    return data if proven and data.get("proof") == proof(nonce) else None

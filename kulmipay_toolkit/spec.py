@@ -207,6 +207,12 @@ class BodySchemaError(ValueError):
     """One way a body breaks its schema, as `body_errors` words it."""
 
 
+def request_examples(operation_id: str = STK_PUSH_OPERATION_ID) -> list[JSON]:
+    """The request body examples the spec gives, in order (fresh copies)."""
+    examples = _request_media(operation_id).get("examples", {})
+    return [json.loads(json.dumps(resolve(example)["value"])) for example in examples.values()]
+
+
 def request_fields(operation_id: str = STK_PUSH_OPERATION_ID) -> dict[str, JSON]:
     """The request's properties, by name."""
     properties: dict[str, JSON] = request_schema(operation_id)["properties"]
@@ -222,6 +228,7 @@ class StateMachine:
     transitions: dict[str, tuple[str, ...]]
     set_exactly_when: dict[str, tuple[str, ...]]  # field -> the states in which it is non-null
     prompt_expires_after: float
+    unchanged_after_push: tuple[str, ...]
 
     @property
     def terminal(self) -> frozenset[str]:
@@ -246,6 +253,7 @@ def state_machine() -> StateMachine:
         transitions={state: tuple(nexts) for state, nexts in machine["transitions"].items()},
         set_exactly_when={name: tuple(states) for name, states in machine["set-exactly-when"].items()},
         prompt_expires_after=float(machine["prompt-expires-after-seconds"]),
+        unchanged_after_push=tuple(machine["unchanged-after-push"]),
     )
 
 

@@ -26,7 +26,7 @@ def _env(base_url: str) -> dict[str, str]:
 
 @pytest.fixture(params=[None, "wrong-currency"], ids=["faithful", "wrong-currency"])
 def server(request: pytest.FixtureRequest) -> Iterator[tuple[RunningEmulator, str | None]]:
-    with RunningEmulator(Settings(fault=request.param)) as running:
+    with RunningEmulator(Settings(fault=request.param, clock="manual")) as running:
         yield running, request.param
 
 

@@ -484,7 +484,7 @@ def test_two_runs_at_once_in_one_report_dir_both_pass_and_leave_one_whole_report
     """Two CLI runs against one proven emulator, publishing into one folder at the same time:
     both CONFORMANT, the surviving reports agree with each other, no `.run-*` left behind."""
     report_dir = tmp_path / "reports"
-    with RunningEmulator(Settings(seed=7)) as emulator:
+    with RunningEmulator(Settings(seed=7, clock="manual")) as emulator:
         env = _env(KULMIPAY_BASE_URL=emulator.base_url, KULMIPAY_TOKEN=TEST_KEY)
         processes = [
             _start_cli(*CHEAP_ARGS, "--report-dir", str(report_dir), env=env, output=tmp_path / f"run{index}")
@@ -503,7 +503,7 @@ def test_two_runs_at_once_in_one_report_dir_both_pass_and_leave_one_whole_report
 
 # --- reproductions ---------------------------------------------------------------------------
 
-SANDBOX_PUSH_URL = "http://127.0.0.1:8765/api/v1/payment/mpesa-stk-push/"
+SANDBOX_URL = "http://127.0.0.1:8765/api/v1/payment/"  # the push, or the status read after it
 
 
 @pytest.fixture(scope="module")
@@ -538,7 +538,7 @@ def test_a_failure_on_the_built_in_emulator_says_how_to_reproduce_it(
     curls = [line for line in markdown.splitlines() if line.startswith("curl ")]
     assert curls, markdown
     for line in curls:
-        assert SANDBOX_PUSH_URL in line, line
+        assert SANDBOX_URL in line, line
         assert '"Authorization: Bearer $KULMIPAY_TOKEN"' in line, line
         assert run_origin not in line, line
 

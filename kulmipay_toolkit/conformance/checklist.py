@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .. import checks, spec
+from .. import checks, spec, status_checks
 
 
 @dataclass(frozen=True)
@@ -125,4 +125,9 @@ def optional() -> set[str]:
 
 def selected(*, remote: bool) -> list[str]:
     """The `--checks` list of a run: the allowed built-ins, then every domain check."""
-    return [check.name for check in built_ins(remote=remote)] + checks.domain_check_names()
+    return [check.name for check in built_ins(remote=remote)] + domain_checks()
+
+
+def domain_checks() -> list[str]:
+    """This toolkit's own checks: the push's domain rules, then the lifecycle's."""
+    return [*checks.domain_check_names(), *status_checks.CHECK_NAMES]

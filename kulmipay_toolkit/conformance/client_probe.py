@@ -5,6 +5,7 @@ run's diagnosis names that cause once."""
 
 from __future__ import annotations
 
+import json
 import ssl
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,13 +19,6 @@ from ..guard import confine_positive
 from ..keys import redact
 from ..strict import ContractViolation, strict_start_mpesa_stk_push
 
-
-def request_examples() -> list[dict[str, Any]]:
-    _, _, operation = spec.stk_push_operation()
-    media = spec.resolve(operation["requestBody"])["content"]["application/json"]
-    return [dict(spec.resolve(example)["value"]) for example in media["examples"].values()]
-
-
 AUTH_REFUSALS = (401, 403)
 
 
@@ -34,6 +28,7 @@ class ProbeResult:
     judged: int = 0
     findings: list[str] = field(default_factory=list)
     unjudged_because: str = "no push was sent"
+    invoices: list[dict[str, Any]] = field(default_factory=list)  # of the accepted pushes
 
 
 def probe(
@@ -49,7 +44,7 @@ def probe(
     """Off the trusted emulator `test_phone` replaces the examples' numbers."""
     result = ProbeResult()
     findings = result.findings
-    bodies = request_examples()[:pushes]
+    bodies = spec.request_examples()[:pushes]
     client = AuthenticatedClient(
         base_url=base_url,
         token=token,
@@ -81,7 +76,9 @@ def probe(
                 result.unjudged_because = f"the key was refused ({reply.status_code})"
                 continue
             result.judged += 1
-            if not isinstance(reply.parsed, StkPushResponse):
+            if isinstance(reply.parsed, StkPushResponse):
+                result.invoices.append(json.loads(reply.content)["invoice"])
+            else:
                 findings.append(
                     f"generated client: a valid push was answered {reply.status_code} {reply.parsed!r}"
                 )

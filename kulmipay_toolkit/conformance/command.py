@@ -60,6 +60,10 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
         "KULMIPAY_REQUEST_TIMEOUT",
         f"seconds per request (default {DEFAULT_REQUEST_TIMEOUT:g})",
     ),
+    "--lifecycle-wait": (
+        "KULMIPAY_LIFECYCLE_WAIT",
+        "off the emulator, seconds to keep reading the run's pushes' status (default: prompt expiry + 15)",
+    ),
     "--report-dir": ("KULMIPAY_REPORT_DIR", f"where reports go (default {DEFAULT_REPORT_DIR})"),
     "--fault": ("KULMIPAY_FAULT", "local emulator only: serve this fault profile (the run must fail)"),
     "--tls": ("KULMIPAY_TLS", "local emulator only: serve HTTPS with a local CA (env: 1)"),
@@ -100,6 +104,9 @@ def add_parser(commands: Any) -> None:
         default=_default("--request-timeout") or DEFAULT_REQUEST_TIMEOUT,
         help=_help("--request-timeout"),
     )
+    parser.add_argument(
+        "--lifecycle-wait", type=float, default=_default("--lifecycle-wait"), help=_help("--lifecycle-wait")
+    )
     parser.add_argument("--report-dir", type=Path, default=_default("--report-dir") or DEFAULT_REPORT_DIR)
     parser.add_argument("--ca-file", type=Path, default=_default("--ca-file"), help=_help("--ca-file"))
     parser.add_argument("--fault", default=_default("--fault"), help=_help("--fault"))
@@ -133,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
         tls=args.tls,
         ca_file=args.ca_file,
         request_timeout=args.request_timeout,
+        lifecycle_wait=args.lifecycle_wait,
         phases=tuple(phase.strip() for phase in (args.phases or ",".join(DEFAULT_PHASES)).split(",")),
     )
     try:

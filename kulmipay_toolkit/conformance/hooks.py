@@ -20,7 +20,7 @@ import schemathesis
 from schemathesis import Case
 from schemathesis.hooks import HookContext
 
-from .. import checks  # noqa: F401  (importing registers the domain checks)
+from .. import checks, status_checks  # noqa: F401  (importing registers the domain checks)
 from ..guard import confine_positive, scrub_value
 from .terms import terms_from
 

@@ -12,7 +12,7 @@ from .. import gate, guard
 DEFAULT_REPORT_DIR = Path("reports/conformance")
 DEFAULT_MAX_EXAMPLES = 50
 ALL_PHASES = ("examples", "coverage", "fuzzing", "stateful")
-DEFAULT_PHASES = ("examples", "coverage", "fuzzing")
+DEFAULT_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 DEFAULT_REQUEST_TIMEOUT = 10.0
 MAX_WORKERS = 64
 
@@ -39,6 +39,9 @@ class Options:
     tls: bool = False  # local emulator only: serve HTTPS with a local CA
     ca_file: Path | None = None  # trust this CA for the target
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
+    # How long to keep reading the run's own pushes off the emulator (None: the prompt's expiry
+    # plus a margin, so every push has settled; 0: read each once).
+    lifecycle_wait: float | None = None
     client_pushes: int = 2
     phases: tuple[str, ...] = DEFAULT_PHASES
     quiet: bool = False  # keep st's live output off the terminal (self-test)
@@ -52,6 +55,8 @@ def validate(options: Options) -> None:
         raise UsageError(f"--workers must be from 1 to {MAX_WORKERS}, not {options.workers}")
     if options.max_time is not None and options.max_time < 1:
         raise UsageError(f"--max-time must be at least 1 second, not {options.max_time}")
+    if options.lifecycle_wait is not None and options.lifecycle_wait < 0:
+        raise UsageError(f"--lifecycle-wait must be 0 or more seconds, not {options.lifecycle_wait}")
     if not options.request_timeout > 0:
         raise UsageError(f"--request-timeout must be positive, not {options.request_timeout}")
     unknown = [phase for phase in options.phases if phase not in ALL_PHASES]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import gate
+from .. import gate, spec
 from . import checklist
 
 REPRODUCTIONS_PER_CHECK = 3
@@ -57,6 +57,8 @@ class Results:
     positive_statuses: Counter[int] = field(default_factory=Counter)
     engine_errors: list[str] = field(default_factory=list)
     finished: bool = False
+    pushed: list[JSON] = field(default_factory=list)  # invoices of the accepted pushes, for the lifecycle
+    lifecycle_reads: int = 0  # the lifecycle probe's status reads (its judgements join `tallies`)
 
     def tally(self, name: str) -> Tally:
         return self.tallies.setdefault(name, Tally())
@@ -103,6 +105,8 @@ def _scenario(results: Results, recorder: JSON, seen: set[str]) -> None:
         results.exchanges += 1
         if exchange.mode == "positive":
             results.positive_statuses[exchange.status] += 1
+        if (invoice := _pushed_invoice(recorded["value"], interaction)) is not None:
+            results.pushed.append(invoice)
         for check in recorder.get("checks", {}).get(case_id, []):
             name, failed = check["name"], check["status"] == "failure"
             if name not in results.tallies:
@@ -138,6 +142,21 @@ def _exchange(case_id: str, case: JSON, interaction: JSON) -> tuple[checklist.Ex
         body=_decoded(request.get("body")),
     )
     return exchange, sent
+
+
+def _pushed_invoice(case: JSON, interaction: JSON) -> JSON | None:
+    """The invoice of an accepted push (a 200 to a schema-valid push body), else None."""
+    response = interaction.get("response") or {}
+    body = case.get("body")
+    if case.get("path") != spec.stk_push_path() or response.get("status_code") != 200:
+        return None
+    if not isinstance(body, dict) or not spec.request_body_validator().is_valid(body):
+        return None
+    try:
+        invoice = json.loads(_decoded(response.get("content"))).get("invoice")
+    except (ValueError, AttributeError):
+        return None
+    return invoice if isinstance(invoice, dict) and "invoice_id" in invoice else None
 
 
 def _decoded(body: Any) -> bytes:

@@ -27,11 +27,11 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit
 
-from .. import __version__, checks, guard, identity, spec
+from .. import __version__, guard, identity, spec
 from ..gate import EgressPolicy, Gate
 from ..keys import redact
 from ..loopback import LoopbackServer
-from . import checklist, client_probe, preflight, report, results, terms
+from . import checklist, client_probe, lifecycle_probe, preflight, report, results, terms
 from .options import Options, validate
 from .report import Report
 from .verdict import CheckRow, Evidence, Verdict, decide
@@ -76,6 +76,7 @@ class _Egress:
     clearance: guard.Clearance
     verify: str | bool
     gate: Gate | None = None
+    drive: str | None = None  # the origin of an emulator whose manual clock the run may move
 
 
 def run(options: Options) -> Outcome:
@@ -95,6 +96,7 @@ def _run(options: Options, work: Path, started: float) -> Outcome:
     seed = options.seed if options.seed is not None else secrets.randbelow(2**31)
     evidence = Evidence()
     st_output, probe, found = "", client_probe.ProbeResult(), preflight.Preflight()
+    lifecycle = lifecycle_probe.LifecycleResult()
     when = datetime.now(UTC).isoformat(timespec="seconds")
     with ExitStack() as stack:
         egress = _egress(options, token, seed, work, stack)
@@ -110,11 +112,14 @@ def _run(options: Options, work: Path, started: float) -> Outcome:
             elif found.unreachable is None:
                 st_output = _schemathesis(options, egress, token, seed, work, check_names, evidence)
                 probe = _probe(options, egress, token)
+                pushed = results.read(work / EVENTS, check_names).pushed + probe.invoices
+                lifecycle = _lifecycle(options, egress, token, pushed)
         except (KeyboardInterrupt, Interrupted) as stop:
             evidence.interrupted = (
                 f"interrupted by {'SIGTERM' if isinstance(stop, Interrupted) else 'Ctrl-C'}"
             )
     found_results = results.read(work / EVENTS, check_names)
+    _merge(found_results, lifecycle)
     leaks, scanned = _scrub(work, token)
     evidence.rows = _rows(found_results, check_names, probe, scanned, leaks)
     _note_incomplete(evidence, found_results)
@@ -141,13 +146,15 @@ def _egress(options: Options, token: str, seed: int, work: Path, stack: ExitStac
         guard.check_target(guard.Target("http://127.0.0.1/", token))  # the key, before starting anything
         emulator = stack.enter_context(
             RunningEmulator(
-                Settings(fault=options.fault, seed=seed), tls_directory=work / "tls" if options.tls else None
+                Settings(fault=options.fault, seed=seed, clock="manual"),
+                tls_directory=work / "tls" if options.tls else None,
             )
         )
         ca = emulator.certificates.ca_file if emulator.certificates else None
         verify: str | bool = str(ca) if ca else True
         clearance = guard.clearance_for(guard.Target(emulator.base_url, token), trusted_by=guard.OWN_EMULATOR)
-        return _Egress(emulator.base_url, emulator.base_url, clearance, verify)
+        origin = emulator.base_url.removesuffix(spec.base_path())
+        return _Egress(emulator.base_url, emulator.base_url, clearance, verify, drive=origin)
     verify = str(options.ca_file) if options.ca_file else True
     target = guard.Target(
         options.base_url,
@@ -160,15 +167,15 @@ def _egress(options: Options, token: str, seed: int, work: Path, stack: ExitStac
     )
     guard.check_target(target)  # before the handshake: a refused target gets not even that
     # KulmiPay's own hosts are never the emulator: they get no handshake at all.
-    proven = (
-        not options.trust_target
-        and not guard.is_kulmipay_host(options.base_url)
-        and identity.is_toolkit_emulator(options.base_url, verify=verify)
-    )
-    trusted_by = guard.PROVEN if proven else None
-    clearance = guard.clearance_for(target, trusted_by=trusted_by)
+    proof = None
+    if not options.trust_target and not guard.is_kulmipay_host(options.base_url):
+        proof = identity.handshake(options.base_url, verify=verify)
+    clearance = guard.clearance_for(target, trusted_by=guard.PROVEN if proof else None)
     if not clearance.remote:
-        return _Egress(options.base_url, options.base_url, clearance, verify)
+        # A proven emulator on a manual clock is one a test drives: the run may move it too.
+        drive = identity.identity_url(options.base_url).removesuffix(identity.PATH)
+        manual = proof is not None and proof.get("clock") == "manual"
+        return _Egress(options.base_url, options.base_url, clearance, verify, drive=drive if manual else None)
     policy = EgressPolicy(clearance.test_phone, clearance.max_positive_pushes)
     gate = Gate(
         options.base_url,
@@ -312,6 +319,42 @@ def _probe(options: Options, egress: _Egress, token: str) -> client_probe.ProbeR
     )
 
 
+def _lifecycle(
+    options: Options, egress: _Egress, token: str, pushed: list[dict[str, object]]
+) -> lifecycle_probe.LifecycleResult:
+    timeout = options.request_timeout
+    if egress.drive is not None:
+        return lifecycle_probe.drive(
+            egress.url, token, control=egress.drive, verify=egress.verify, timeout=timeout
+        )
+    if egress.clearance.trusted_by in (guard.OWN_EMULATOR, guard.PROVEN):
+        return lifecycle_probe.wait(egress.url, token, verify=egress.verify, timeout=timeout)
+    # Anything else: no new push; the run's own pushes are read until they settle.
+    unique = list({str(invoice.get("invoice_id")): invoice for invoice in pushed}.values())
+    remote = egress.clearance.remote
+    return lifecycle_probe.wait(
+        egress.url,
+        token,
+        verify=True if remote else egress.verify,
+        timeout=timeout,
+        invoices=unique,
+        through_gate=remote,
+        limit=options.lifecycle_wait,
+    )
+
+
+def _merge(found: results.Results, lifecycle: lifecycle_probe.LifecycleResult) -> None:
+    """The probe's judgements join schemathesis's, under the same check names."""
+    for name, tally in lifecycle.tallies.items():
+        total = found.tally(name)
+        total.judged += tally.judged
+        total.failed += tally.failed
+    for line in lifecycle.failures:
+        name, _, message = line.partition(": ")
+        found.failures.append(results.Failure(name, line, message, 200, None))
+    found.lifecycle_reads = lifecycle.reads
+
+
 def _scrub(work: Path, secret: str) -> tuple[list[str], int]:
     """Belt and braces: any file `st` wrote holding the key is rewritten without it, and said."""
     leaks, scanned = [], 0
@@ -331,7 +374,7 @@ def _rows(
     scanned: int,
     leaks: list[str],
 ) -> list[CheckRow]:
-    domain, optional = set(checks.domain_check_names()), checklist.optional()
+    domain, optional = set(checklist.domain_checks()), checklist.optional()
     rows = []
     for name in check_names:
         tally = found.tallies[name]
@@ -413,6 +456,7 @@ def _report(
         "max examples": options.max_examples,
         "exchanges judged": found_results.exchanges,
         "generated client pushes": probe.sent,
+        "lifecycle status reads": found_results.lifecycle_reads,
     }
     if egress.gate is not None:
         log, policy = egress.gate.log, egress.gate.policy

@@ -52,7 +52,7 @@ def routes(sandbox: Sandbox) -> list[Route]:
         nonce = request.query_params.get("nonce", "")
         if not 0 < len(nonce) <= MAX_NONCE:
             return _respond(error(400, f"nonce must be 1 to {MAX_NONCE} characters"))
-        return _respond(Reply(200, identity.answer(nonce)))
+        return _respond(Reply(200, identity.answer(nonce, manual_clock=sandbox.clock.manual)))
 
     async def advance(request: Request) -> Response:
         clock = sandbox.clock

@@ -285,7 +285,7 @@ class RetryCountOne(AlteredSuccess):
 @fault(
     "receipt-before-payment",
     breaks="a PENDING invoice already carries an M-Pesa receipt",
-    caught_by="receipt_only_when_complete",
+    caught_by="state_fields_match_state",
 )
 class ReceiptBeforePayment(AlteredSuccess):
     def alter(self, body: JSON, request: JSON) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime
 import fcntl
@@ -14,7 +13,6 @@ import signal
 import socket
 import ssl
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +24,10 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
 from .. import spec
+from ..loopback import LOOPBACK, LoopbackServer, listen
 from .app import create_app
 from .faults import sandbox_for
 from .pipeline import Sandbox, Settings
-
-LOOPBACK = "127.0.0.1"
 
 
 @dataclass(frozen=True)
@@ -118,11 +115,21 @@ class _QuietInvalidRequests(logging.Filter):
 _QUIET_INVALID_REQUESTS = _QuietInvalidRequests()
 
 
+def _set_log_levels(access_log: bool) -> None:
+    logging.getLogger("kulmipay_toolkit.emulator").setLevel(logging.INFO if access_log else logging.WARNING)
+    # Process-wide, as uvicorn's own log level is: the latest server's setting wins.
+    error_log = logging.getLogger("uvicorn.error")
+    if access_log:
+        error_log.removeFilter(_QUIET_INVALID_REQUESTS)
+    else:
+        error_log.addFilter(_QUIET_INVALID_REQUESTS)
+
+
 def _config(
     sandbox: Sandbox, port: int, certificates: Certificates | None, access_log: bool
 ) -> uvicorn.Config:
-    logging.getLogger("kulmipay_toolkit.emulator").setLevel(logging.INFO if access_log else logging.WARNING)
-    config = uvicorn.Config(
+    _set_log_levels(access_log)
+    return uvicorn.Config(
         create_app(sandbox=sandbox),
         host=LOOPBACK,
         port=port,
@@ -134,28 +141,6 @@ def _config(
         ssl_certfile=str(certificates.cert_file) if certificates else None,
         ssl_keyfile=str(certificates.key_file) if certificates else None,
     )
-    # Process-wide, as uvicorn's own log level is: the latest server's setting wins.
-    error_log = logging.getLogger("uvicorn.error")
-    if access_log:
-        error_log.removeFilter(_QUIET_INVALID_REQUESTS)
-    else:
-        error_log.addFilter(_QUIET_INVALID_REQUESTS)
-    return config
-
-
-def listen(port: int) -> socket.socket:
-    """A socket bound to 127.0.0.1:`port` and listening, or OSError (e.g. EADDRINUSE): binding
-    before anything is printed lets a taken port be reported in one line."""
-    listener = socket.socket()
-    try:
-        # As uvicorn does: a restart need not wait for the last run's TIME_WAIT connections.
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((LOOPBACK, port))
-        listener.listen()  # with SO_REUSEADDR, a bind can succeed on a port another socket listens on
-    except OSError:
-        listener.close()
-        raise
-    return listener
 
 
 def serve(
@@ -205,23 +190,19 @@ class RunningEmulator:
         access_log: bool = False,
     ) -> None:
         self.certificates = make_certificates(tls_directory) if tls_directory else None
-        # Bound here and handed to uvicorn: picking a free port and binding it later would race
-        # with other servers started meanwhile (tests run in parallel).
-        self._socket = socket.socket()
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((LOOPBACK, 0))
-        self.port: int = self._socket.getsockname()[1]
         self.sandbox = sandbox_for(settings or Settings())
-        self._server = uvicorn.Server(_config(self.sandbox, self.port, self.certificates, access_log))
-        self._thread = threading.Thread(target=self._run, name="kulmipay-emulator", daemon=True)
-
-    def _run(self) -> None:
-        asyncio.run(self._server.serve(sockets=[self._socket]))
+        _set_log_levels(access_log)
+        self._server = LoopbackServer(
+            create_app(sandbox=self.sandbox),
+            cert_file=self.certificates.cert_file if self.certificates else None,
+            key_file=self.certificates.key_file if self.certificates else None,
+            log_level="info" if access_log else "warning",
+        )
+        self.port: int = self._server.port
 
     @property
     def base_url(self) -> str:
-        scheme = "https" if self.certificates else "http"
-        return f"{scheme}://{LOOPBACK}:{self.port}{spec.base_path()}"
+        return f"{self._server.origin}{spec.base_path()}"
 
     def ssl_context(self) -> ssl.SSLContext | None:
         if self.certificates is None:
@@ -229,19 +210,11 @@ class RunningEmulator:
         return ssl.create_default_context(cafile=str(self.certificates.ca_file))
 
     def start(self) -> RunningEmulator:
-        self._thread.start()
-        for _ in range(1000):
-            if self._server.started:
-                return self
-            if not self._thread.is_alive():
-                raise RuntimeError(f"the emulator could not start on {LOOPBACK}:{self.port}")
-            threading.Event().wait(0.01)
-        raise RuntimeError("the emulator did not start within 10 s")
+        self._server.start()
+        return self
 
     def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._socket.close()
+        self._server.stop()
 
     def __enter__(self) -> RunningEmulator:
         return self.start()

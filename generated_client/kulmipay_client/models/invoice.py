@@ -29,7 +29,8 @@ class Invoice:
             state (InvoiceState | Unset): Where the collection is. A new push is PENDING (logged); PROCESSING while the
                 customer is paying; then COMPLETE or FAILED, both final. A push the customer never
                 answers fails when the prompt expires (about 60 s). `mpesa_reference` is set exactly
-                when COMPLETE; `failed_code` and `failed_reason` exactly when FAILED. The status
+                when COMPLETE; `failed_code` and `failed_reason` exactly when FAILED. The money fields,
+                `account`, `api_ref` and `invoice_id` never change after the push. The status
                 endpoint's reference schema omits this field; the narrative pages show it.
             charges (str | Unset): The M-Pesa fee for this amount.
             net_amount (str | Unset): What settles to the wallet after charges.
