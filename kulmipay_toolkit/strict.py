@@ -17,13 +17,20 @@ from typing import Any, Protocol
 
 import httpx
 from kulmipay_client import AuthenticatedClient, Client
-from kulmipay_client.api.payment import start_mpesa_stk_push
-from kulmipay_client.models import Error, StkPushRequest, StkPushResponse, ValidationError
+from kulmipay_client.api.payment import get_payment_status, start_mpesa_stk_push
+from kulmipay_client.models import (
+    Error,
+    PaymentStatusRequest,
+    PaymentStatusResponse,
+    StkPushRequest,
+    StkPushResponse,
+    ValidationError,
+)
 from kulmipay_client.types import Response
 
 from . import keys, spec
 
-Reply = StkPushResponse | Error | ValidationError
+Reply = StkPushResponse | PaymentStatusResponse | Error | ValidationError
 
 # Schema errors quote the offending value, which can be the whole body.
 _EXCERPT = 200
@@ -55,14 +62,22 @@ class ContractViolation(ValueError):
         super().__init__(f"HTTP {status} reply breaks the contract: " + "; ".join(self.problems))
 
 
-def strict_parse(response: RawResponse, *, secrets: Iterable[str | None] = ()) -> Reply:
+def strict_parse(
+    response: RawResponse,
+    *,
+    secrets: Iterable[str | None] = (),
+    operation_id: str = spec.STK_PUSH_OPERATION_ID,
+) -> Reply:
     """The reply as a generated model, once the spec allows it; `ContractViolation` otherwise.
 
     `secrets` (the key in use) are redacted from the error; key-shaped text always is."""
     status = int(response.status_code)
     headers = dict(response.headers)
     content_type = next((value for name, value in headers.items() if name.lower() == "content-type"), "")
-    errors = spec.response_errors(status, response.content, content_type=content_type, headers=headers)
+    path = spec.operation(operation_id)[0]
+    errors = spec.response_errors(
+        status, response.content, content_type=content_type, headers=headers, path=path
+    )
     if errors:
         raise ContractViolation(
             status, [line for error in errors for line in _described(error)], secrets=secrets
@@ -70,7 +85,7 @@ def strict_parse(response: RawResponse, *, secrets: Iterable[str | None] = ()) -
     # Every declared reply is JSON, and `spec.response_errors` has just parsed this one: it cannot fail.
     data: dict[str, Any] = json.loads(response.content)
     try:
-        return _model(status, data)
+        return _model(status, data, operation_id)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         # The spec allows the body and the generated code still chokes: client and spec disagree.
         problem = f"the generated client cannot read this spec-valid body: {type(exc).__name__}: {exc}"
@@ -78,7 +93,7 @@ def strict_parse(response: RawResponse, *, secrets: Iterable[str | None] = ()) -
 
 
 def strict_start_mpesa_stk_push(
-    client: AuthenticatedClient | Client, body: StkPushRequest
+    *, client: AuthenticatedClient | Client, body: StkPushRequest
 ) -> Response[Reply]:
     """`start_mpesa_stk_push.sync_detailed`, with `parsed` strictly parsed. Sends exactly once."""
     # Not `sync_detailed` itself: it parses while it answers, so the replies this module exists to
@@ -89,17 +104,38 @@ def strict_start_mpesa_stk_push(
 
 
 async def strict_start_mpesa_stk_push_async(
-    client: AuthenticatedClient | Client, body: StkPushRequest
+    *, client: AuthenticatedClient | Client, body: StkPushRequest
 ) -> Response[Reply]:
     """`start_mpesa_stk_push.asyncio_detailed`, with `parsed` strictly parsed. Sends exactly once."""
     response = await client.get_async_httpx_client().request(**start_mpesa_stk_push._get_kwargs(body=body))
     return _checked(client, response)
 
 
-def _checked(client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Reply]:
+def strict_get_payment_status(
+    *, client: AuthenticatedClient | Client, body: PaymentStatusRequest
+) -> Response[Reply]:
+    """`get_payment_status.sync_detailed`, with `parsed` strictly parsed. Sends exactly once."""
+    response = client.get_httpx_client().request(**get_payment_status._get_kwargs(body=body))
+    return _checked(client, response, spec.STATUS_OPERATION_ID)
+
+
+async def strict_get_payment_status_async(
+    *, client: AuthenticatedClient | Client, body: PaymentStatusRequest
+) -> Response[Reply]:
+    """`get_payment_status.asyncio_detailed`, with `parsed` strictly parsed. Sends exactly once."""
+    response = await client.get_async_httpx_client().request(**get_payment_status._get_kwargs(body=body))
+    return _checked(client, response, spec.STATUS_OPERATION_ID)
+
+
+def _checked(
+    client: AuthenticatedClient | Client,
+    response: httpx.Response,
+    operation_id: str = spec.STK_PUSH_OPERATION_ID,
+) -> Response[Reply]:
     authorization = response.request.headers.get("authorization", "")
     token = client.token if isinstance(client, AuthenticatedClient) else None
-    parsed = strict_parse(response, secrets=(authorization, authorization.partition(" ")[2], token))
+    secrets = (authorization, authorization.partition(" ")[2], token)
+    parsed = strict_parse(response, secrets=secrets, operation_id=operation_id)
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -108,7 +144,9 @@ def _checked(client: AuthenticatedClient | Client, response: httpx.Response) -> 
     )
 
 
-def _model(status: int, data: dict[str, Any]) -> Reply:
+def _model(status: int, data: dict[str, Any], operation_id: str) -> Reply:
+    if status == HTTPStatus.OK and operation_id == spec.STATUS_OPERATION_ID:
+        return PaymentStatusResponse.from_dict(data)
     if status == HTTPStatus.OK:
         return StkPushResponse.from_dict(data)
     # The 400 schema is anyOf(ValidationError, Error). The generated parser tries ValidationError

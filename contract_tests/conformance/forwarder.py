@@ -68,6 +68,8 @@ class Forwarder:
             except OSError:
                 return
             upstream = socket.create_connection(self.upstream)
+            for end in (client, upstream):  # relay at once, as ssh does: no Nagle wait per request
+                end.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self._lock:
                 stream = bytearray()
                 self.streams.append(stream)

@@ -181,7 +181,9 @@ def test_the_emulator_behind_a_forwarder_proves_itself_and_gets_the_full_budget(
                 max_examples=5,
             )
         )
-        accounts = {record.reply["invoice"]["account"] for record in emulator.sandbox.book.invoices._items.values()}
+        accounts = {
+            record.reply["invoice"]["account"] for record in emulator.sandbox.book.invoices._items.values()
+        }
     assert outcome.verdict is Verdict.CONFORMANT, outcome.summary.read_text()
     assert "proved to be this toolkit's emulator" in outcome.summary.read_text()
     assert EXAMPLE_PHONE in accounts  # unconfined: the spec's examples went as written

@@ -15,6 +15,7 @@ import kulmipay
 import pytest
 
 from contract_tests.conftest import AUTH, TEST_KEY, VALID_PUSH, assert_conforms, push_url, repo_root
+from kulmipay_toolkit import rules
 from kulmipay_toolkit.emulator import FAULTS, RunningEmulator, Settings
 from kulmipay_toolkit.emulator.faults import sandbox_for
 
@@ -138,3 +139,11 @@ def test_the_readme_table_lists_every_fault_profile_as_registered() -> None:
     }
     assert rows == {name: fault.caught_by for name, fault in FAULTS.items()}
     assert f"with {len(FAULTS)} fault profiles" in readme
+
+
+def test_the_readme_outcome_table_is_the_rules_table() -> None:
+    readme = (repo_root() / "README.md").read_text()
+    for phone, outcome in rules.OUTCOMES.items():
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `{phone}` |"))
+        assert outcome.description in row and (outcome.failed_code or "-") in row, row
+        assert all(f"{state} at {after:g} s" in row for after, state in outcome.steps), row

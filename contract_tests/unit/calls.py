@@ -60,10 +60,10 @@ def strict_start(style: Style, client: AuthenticatedClient, body: StkPushRequest
     """The strict helper's sync or async variant."""
     if style == "sync":
         with client:
-            return strict.strict_start_mpesa_stk_push(client, body)
+            return strict.strict_start_mpesa_stk_push(client=client, body=body)
 
     async def run() -> Response[strict.Reply]:
         async with client:
-            return await strict.strict_start_mpesa_stk_push_async(client, body)
+            return await strict.strict_start_mpesa_stk_push_async(client=client, body=body)
 
     return asyncio.run(run())

@@ -59,7 +59,7 @@ def probe(
                 body = confine_positive(body, test_phone)
             result.sent += 1
             try:
-                reply = strict_start_mpesa_stk_push(client, StkPushRequest.from_dict(body))
+                reply = strict_start_mpesa_stk_push(client=client, body=StkPushRequest.from_dict(body))
             except ContractViolation as violation:
                 result.judged += 1
                 findings.append(f"generated client: {violation}")

@@ -5,6 +5,7 @@ the suite does not detect fails `make test`."""
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -301,3 +302,125 @@ class AnotherCustomer(AlteredSuccess):
     def alter(self, body: JSON, request: JSON) -> None:
         phone = body["customer"]["phone_number"]
         body["customer"]["phone_number"] = phone[:-1] + str((int(phone[-1]) + 1) % 10)
+
+
+# The lifecycle: what the status endpoint says after the push. The run's lifecycle probe reads
+# every outcome over time, so the examples phase is enough for each.
+
+
+class AlteredStatus(Sandbox):
+    """Sends a status 200 that differs from the faithful one (`alter_status`)."""
+
+    def finish_status(self, reply: Reply, payload: JSON | None) -> Reply:
+        if reply.status == 200 and payload is not None:
+            self.alter_status(reply.body["invoice"], payload)
+        return reply
+
+    def alter_status(self, invoice: JSON, request: JSON) -> None:
+        raise NotImplementedError
+
+
+@fault(
+    "status-disagrees-with-push",
+    breaks="the status read shows a `value` one shilling above the push's",
+    caught_by="status_agrees_with_push",
+)
+class StatusDisagreesWithPush(AlteredStatus):
+    def alter_status(self, invoice: JSON, request: JSON) -> None:
+        invoice["value"] = rules.money(rules.to_decimal(invoice["value"]) + 1)
+
+
+@fault(
+    "status-shows-another-invoice",
+    breaks="the status read answers with the previous push's invoice",
+    caught_by="status_agrees_with_push",
+)
+class StatusShowsAnotherInvoice(Sandbox):
+    def look_up(self, payload: JSON) -> Reply:
+        others = [key for key in self.book.invoices._items if key != payload["invoice_id"]]
+        if payload["invoice_id"] in self.book.invoices and others:
+            return super().look_up({**payload, "invoice_id": others[-1]})
+        return super().look_up(payload)
+
+
+@fault(
+    "complete-without-receipt",
+    breaks="a COMPLETE invoice has no `mpesa_reference`",
+    caught_by="state_fields_match_state",
+)
+class CompleteWithoutReceipt(AlteredStatus):
+    def alter_status(self, invoice: JSON, request: JSON) -> None:
+        if invoice["state"] == rules.COMPLETE_STATE:
+            invoice["mpesa_reference"] = None
+
+
+@fault(
+    "failed-without-code",
+    breaks="a FAILED invoice has no `failed_code`",
+    caught_by="state_fields_match_state",
+)
+class FailedWithoutCode(AlteredStatus):
+    def alter_status(self, invoice: JSON, request: JSON) -> None:
+        if invoice["state"] == "FAILED":
+            invoice["failed_code"] = None
+
+
+class _Rereads(AlteredStatus):
+    """Counts the reads of each invoice in its true state, for faults that change their answer
+    on a later read."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.reads: dict[tuple[str, str], int] = {}
+
+    def alter_status(self, invoice: JSON, request: JSON) -> None:
+        key = (invoice["invoice_id"], invoice["state"])
+        self.reads[key] = self.reads.get(key, 0) + 1
+        self.reread(invoice, self.reads[key])
+
+    def reread(self, invoice: JSON, count: int) -> None:
+        """`count`: how many times this invoice has been read in its (true) current state."""
+        raise NotImplementedError
+
+
+@fault(
+    "state-goes-backwards",
+    breaks="every other read of a COMPLETE invoice shows it PROCESSING again",
+    caught_by="transitions_are_legal",
+)
+class StateGoesBackwards(_Rereads):
+    def reread(self, invoice: JSON, count: int) -> None:
+        if invoice["state"] == rules.COMPLETE_STATE and count % 2 == 0:
+            invoice.update(state="PROCESSING", mpesa_reference=None)
+
+
+@fault(
+    "final-state-changes",
+    breaks="a FAILED invoice turns COMPLETE on a later read",
+    caught_by="transitions_are_legal",
+)
+class FinalStateChanges(_Rereads):
+    def reread(self, invoice: JSON, count: int) -> None:
+        if invoice["state"] == "FAILED" and count > 1:
+            invoice.update(
+                state=rules.COMPLETE_STATE,
+                mpesa_reference="SFAKE00001",
+                failed_code=None,
+                failed_reason=None,
+                failed_code_link=None,
+            )
+
+
+@fault(
+    "unknown-invoice-found",
+    breaks="a status read for an invoice never pushed gets a made-up PENDING invoice",
+    caught_by="unknown_invoice_is_not_found",
+)
+class UnknownInvoiceFound(Sandbox):
+    def look_up(self, payload: JSON) -> Reply:
+        reply = super().look_up(payload)
+        if reply.status != 404:
+            return reply
+        made_up = copy.deepcopy(spec.resolve({"$ref": "#/components/examples/StatusPending"})["value"])
+        made_up["invoice"]["invoice_id"] = payload["invoice_id"]
+        return Reply(200, made_up)
