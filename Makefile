@@ -13,8 +13,10 @@ FAULT ?=
 TLS ?=
 SEED ?=
 CLOCK ?=
+WEBHOOK_URL ?=
+WEBHOOK_CHALLENGE ?=
 
-.PHONY: help install client client-check lint test sandbox conformance bench
+.PHONY: help install client client-check lint test sandbox conformance webhook-check bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -48,13 +50,19 @@ lint: install ## Spec validation and linting, ruff, mypy
 test: install lint client-check ## Everything offline (what CI runs)
 	$(BIN)/pytest -n 3 --dist worksteal
 
-sandbox: install ## Run the emulator on 127.0.0.1:PORT [FAULT=name] [TLS=1] [SEED=n] [CLOCK=manual]
-	$(BIN)/kulmipay-toolkit sandbox --port $(PORT) $(if $(FAULT),--fault $(FAULT)) $(if $(TLS),--tls) $(if $(SEED),--seed $(SEED)) $(if $(CLOCK),--clock $(CLOCK))
+# The webhook challenge goes to the program by its environment: make never echoes it, and it is
+# on no command line that `ps` shows.
+sandbox webhook-check: export KULMIPAY_WEBHOOK_CHALLENGE := $(or $(WEBHOOK_CHALLENGE),$(KULMIPAY_WEBHOOK_CHALLENGE))
+sandbox: install ## Run the emulator on 127.0.0.1:PORT [FAULT=name] [TLS=1] [SEED=n] [CLOCK=manual] [WEBHOOK_URL=... WEBHOOK_CHALLENGE=...]
+	$(BIN)/kulmipay-toolkit sandbox --port $(PORT) $(if $(FAULT),--fault $(FAULT)) $(if $(TLS),--tls) $(if $(SEED),--seed $(SEED)) $(if $(CLOCK),--clock $(CLOCK)) $(if $(WEBHOOK_URL),--webhook-url $(WEBHOOK_URL))
 
 # Every other option comes from its KULMIPAY_* variable (README "Environment"); FAULT, SEED and
 # TLS are spelled as for `make sandbox`, so a reproduction's line works for both.
 conformance: install ## Validate a live server (KULMIPAY_BASE_URL, or the local emulator) [FAULT=name] [SEED=n] [TLS=1]
 	$(BIN)/kulmipay-toolkit conformance $(if $(FAULT),--fault $(FAULT)) $(if $(SEED),--seed $(SEED)) $(if $(TLS),--tls)
+
+webhook-check: install ## Contract-test your collection_event receiver: WEBHOOK_URL=... WEBHOOK_CHALLENGE=...
+	$(BIN)/kulmipay-toolkit webhook-check $(if $(WEBHOOK_URL),--url $(WEBHOOK_URL))
 
 bench: install ## Benchmarks; writes reports/bench/summary.json
 	@# wrk is the load generator; without it (not root, or apt fails) the Python one is used.

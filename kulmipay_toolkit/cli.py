@@ -28,7 +28,19 @@ def _sandbox(args: argparse.Namespace) -> int:
     try:
         certificates = make_certificates(args.tls_dir) if args.tls else None
         allowed = frozenset(key for key in (args.allow_key or []) if key)
-        settings = Settings(fault=args.fault or None, seed=args.seed, allowed_keys=allowed, clock=args.clock)
+        try:
+            settings = Settings(
+                fault=args.fault or None,
+                seed=args.seed,
+                allowed_keys=allowed,
+                clock=args.clock,
+                webhook_url=args.webhook_url or None,
+                webhook_challenge=args.webhook_challenge or "",
+                webhook_allowed_hosts=tuple(args.webhook_allow_host or ()),
+            )
+        except ValueError as problem:
+            print(f"kulmipay-toolkit sandbox: usage error: {problem}", file=sys.stderr)
+            return 2
         try:
             # Bound before the banner: a taken port is one line on stderr, not a log and a traceback.
             listener = listen(args.port)
@@ -44,6 +56,8 @@ def _sandbox(args: argparse.Namespace) -> int:
         scheme = "https" if certificates else "http"
         print(f"KulmiPay sandbox emulator on {scheme}://{LOOPBACK}:{args.port}{spec.base_path()}", flush=True)
         print(f"  fault profile: {settings.fault or 'none (faithful)'}", flush=True)
+        if settings.webhook_url:
+            print(f"  webhooks: collection_event to {settings.webhook_url}", flush=True)
         if settings.clock == "manual":
             print("  clock: manual (POST /_emulator/clock/advance moves it)", flush=True)
         if certificates:
@@ -105,6 +119,17 @@ def build_parser() -> argparse.ArgumentParser:
         "(env KULMIPAY_CLOCK)",
     )
     sandbox.add_argument("--allow-key", action="append", help="accept only these sandbox keys (repeatable)")
+    sandbox.add_argument(
+        "--webhook-url",
+        default=os.environ.get("KULMIPAY_WEBHOOK_URL") or None,
+        help="send collection_event webhooks here (loopback unless allowed; env KULMIPAY_WEBHOOK_URL)",
+    )
+    sandbox.add_argument(
+        "--webhook-challenge",
+        default=os.environ.get("KULMIPAY_WEBHOOK_CHALLENGE") or "",
+        help="the challenge every event carries (env KULMIPAY_WEBHOOK_CHALLENGE; prefer the env)",
+    )
+    sandbox.add_argument("--webhook-allow-host", action="append", help="a non-loopback webhook host to allow")
     sandbox.set_defaults(run=_sandbox)
 
     conformance_command.add_parser(commands)

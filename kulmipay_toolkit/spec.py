@@ -352,3 +352,9 @@ def control_body_validator(schema_name: str) -> jsonschema_rs.Validator:
     return jsonschema_rs.Draft202012Validator(
         {"$ref": f"#/components/schemas/{schema_name}", "components": components}, offline=True
     )
+
+
+@functools.cache
+def component_validator(schema_name: str) -> jsonschema_rs.Validator:
+    """The one body validator (see `_body_validator`) for a named component schema."""
+    return _body_validator({"$ref": f"#/components/schemas/{schema_name}"})

@@ -5,6 +5,7 @@ bounded, and the official SDK reads statuses unchanged. No sleeps: time is the m
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -139,7 +140,9 @@ def _state_field_problems(invoice: JSON, outcome: rules.Outcome) -> list[str]:
     if state in machine.set_exactly_when["failed_code"]:
         assert outcome.failed_code is not None
         if invoice["failed_code"] != outcome.failed_code:
-            problems.append(f"failed_code {invoice['failed_code']!r}, the outcome's is {outcome.failed_code!r}")
+            problems.append(
+                f"failed_code {invoice['failed_code']!r}, the outcome's is {outcome.failed_code!r}"
+            )
         if invoice["failed_reason"] != rules.FAILURE_REASONS[outcome.failed_code]:
             problems.append(f"failed_reason {invoice['failed_reason']!r} for {outcome.failed_code}")
     return problems
@@ -179,7 +182,7 @@ def test_status_follows_the_outcome_timeline(phone: str) -> None:
         states = [state for _, state in read]
         assert states[0] == machine.initial
         assert states[-1] == outcome.steps[-1][1] and states[-1] in machine.terminal
-        for before, after in zip(states, states[1:], strict=False):
+        for before, after in itertools.pairwise(states):
             assert after in machine.reachable(before), f"{before} -> {after}"
 
 
@@ -194,8 +197,18 @@ def test_advance_on_a_real_clock_is_a_conflict(real: httpx.Client) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [b'{"seconds": -1}', b"{}", b'{"seconds": "5"}', b'{"seconds": 1, "extra": 1}', b"not json"],
-    ids=["negative", "missing", "string", "extra-key", "not-json"],
+    [
+        b'{"seconds": -1}',
+        b"{}",
+        b'{"seconds": "5"}',
+        b'{"seconds": 1, "extra": 1}',
+        b"not json",
+        b'{"seconds": true}',
+        b'{"seconds": NaN}',
+        b'{"seconds": 86401}',
+        b"[5]",
+    ],
+    ids=["negative", "missing", "string", "extra-key", "not-json", "boolean", "nan", "too-large", "array"],
 )
 def test_bad_advance_is_refused_saying_what_is_expected(control: httpx.Client, body: bytes) -> None:
     """A malformed advance is a 400 whose detail shows the expected body, and moves nothing."""
@@ -252,6 +265,16 @@ def test_settling_a_non_json_body_is_refused(control: httpx.Client) -> None:
     assert "JSON" in _control_error(response, 400)
 
 
+def test_settling_with_an_unencodable_code_is_refused(control: httpx.Client) -> None:
+    """A `failed_code` that is a lone surrogate escape (valid JSON, no UTF-8 text can hold it) is
+    a 400, as the API's own bodies are: never a 5xx, and the invoice stays readable."""
+    invoice_id = _push(control)["invoice"]["invoice_id"]
+    body = b'{"state": "FAILED", "failed_code": "\\ud800"}'
+    response = control.post(_outcome_url(invoice_id), content=body)
+    _control_error(response, 400)
+    assert _read(control, invoice_id)["state"] == spec.state_machine().initial
+
+
 def test_settling_a_final_invoice_is_a_conflict(control: httpx.Client) -> None:
     """Final is final: settling an invoice already settled, or finished by its own timeline,
     is a 409 and changes nothing."""
@@ -274,23 +297,23 @@ def test_settling_failed_cuts_a_slow_payers_timeline_short(control: httpx.Client
     """A slow payer settled FAILED 1032 before any step of its own reads FAILED 1032, and the
     steps it would have taken later (PROCESSING, COMPLETE) never happen."""
     outcome = rules.OUTCOMES[SLOW_PAYER]
-    first_step = outcome.steps[0][0]
-    assert first_step > 1 and outcome.steps[-1][1] == "COMPLETE"
+    assert outcome.steps[0][0] > 1 and outcome.steps[-1][1] == "COMPLETE"
     invoice_id = _push(control, SLOW_PAYER)["invoice"]["invoice_id"]
-    start = _advance(control, 0)
+    pushed_at = _advance(control, 0)
     settle = control.post(_outcome_url(invoice_id), json={"state": "FAILED", "failed_code": "1032"})
     assert settle.status_code == 200, settle.text
-    failed = {"state": "FAILED", "failed_code": "1032", "failed_reason": rules.FAILURE_REASONS["1032"]}
-    expected = failed | {"mpesa_reference": None}
-    invoice = _read(control, invoice_id)
-    assert {name: invoice[name] for name in expected} == expected
-    now = _advance(control, 1)
-    targets = [after for after, _ in outcome.steps]
-    targets.append(targets[-1] + spec.state_machine().prompt_expires_after)
-    for at in targets:
-        now = _advance(control, at - now) if at > now else now
+    expected = {
+        "state": "FAILED",
+        "failed_code": "1032",
+        "failed_reason": rules.FAILURE_REASONS["1032"],
+        "mpesa_reference": None,
+    }
+    ages = [1.0, *(after for after, _ in outcome.steps)]
+    ages.append(ages[-1] + spec.state_machine().prompt_expires_after)
+    for age in ages:
+        _advance(control, pushed_at + age - _advance(control, 0))
         invoice = _read(control, invoice_id)
-        assert {name: invoice[name] for name in expected} == expected, at
+        assert {name: invoice[name] for name in expected} == expected, age
 
 
 def test_control_document_is_served(control: httpx.Client) -> None:

@@ -23,6 +23,7 @@ from .reply import Reply, error
 log = logging.getLogger("kulmipay_toolkit.emulator")
 
 SPEC_ROUTE = "/openapi.yaml"
+EVENTS_OPERATION_ID = "list_webhook_events"
 
 
 def _respond(reply: Reply) -> Response:
@@ -40,7 +41,11 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         return FileResponse(spec.spec_path(), media_type="application/yaml")
 
     async def status(request: Request) -> Response:
+        sandbox.wake_deliveries()  # a read may be the first to see a state change: send its event
         return _respond(await sandbox.handle_status(request.headers, request.stream()))
+
+    async def webhook_events(request: Request) -> Response:
+        return _respond(await sandbox.event_log(request.headers))
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -57,6 +62,7 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         routes=[
             Route(push_path, stk_push, methods=["POST"]),
             Route(spec.base_path() + spec.status_path(), status, methods=["POST"]),
+            Route(spec.base_path() + spec.operation(EVENTS_OPERATION_ID)[0], webhook_events, methods=["GET"]),
             Route(spec.base_path() + SPEC_ROUTE, openapi_document, methods=["GET"]),
             *control.routes(sandbox),
         ],

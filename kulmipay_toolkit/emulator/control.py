@@ -61,7 +61,9 @@ def routes(sandbox: Sandbox) -> list[Route]:
         data, refused = await _body(request, "ClockAdvance")
         if refused is not None:
             return _respond(refused)
-        return _respond(Reply(200, {"seconds": clock.advance(float(data["seconds"])), "manual": True}))
+        now = clock.advance(float(data["seconds"]))
+        sandbox.wake_deliveries()
+        return _respond(Reply(200, {"seconds": now, "manual": True}))
 
     async def settle(request: Request) -> Response:
         data, refused = await _body(request, "Settlement")
@@ -70,11 +72,24 @@ def routes(sandbox: Sandbox) -> list[Route]:
         invoice_id = request.path_params["invoice_id"]
         try:
             settled = sandbox.book.settle(invoice_id, data["state"], data.get("failed_code"))
+            sandbox.wake_deliveries()
         except KeyError:
             return _respond(error(404, f"no invoice {invoice_id!r} (never issued, or evicted)"))
         except ValueError as final:
             return _respond(error(409, f"{final}: only a pending invoice can be settled"))
         return _respond(Reply(200, settled))
+
+    async def replay(request: Request) -> Response:
+        if sandbox.deliveries is None:
+            return _respond(error(409, "no webhook is configured (--webhook-url)"))
+        try:
+            event = sandbox.deliveries.replay(request.path_params["event_id"])
+        except KeyError:
+            return _respond(error(404, "no such event (never sent, or out of the bounded log)"))
+        except ValueError as problem:
+            return _respond(error(409, str(problem)))
+        sandbox.wake_deliveries()
+        return _respond(Reply(200, event.logged(sandbox.deliveries.url)))
 
     async def document(request: Request) -> Response:
         return FileResponse(spec.CONTROL_SPEC_PATH, media_type="application/yaml")
@@ -83,5 +98,6 @@ def routes(sandbox: Sandbox) -> list[Route]:
         Route(identity.PATH, identify, methods=["GET"]),
         Route(f"{PREFIX}/clock/advance", advance, methods=["POST"]),
         Route(f"{PREFIX}/invoices/{{invoice_id}}/outcome", settle, methods=["POST"]),
+        Route(f"{PREFIX}/webhooks/events/{{event_id}}/replay", replay, methods=["POST"]),
         Route(f"{PREFIX}/openapi.yaml", document, methods=["GET"]),
     ]

@@ -37,6 +37,20 @@ class Moment:
     failed_code: str | None
 
 
+def history(record: Record, now: float) -> list[Moment]:
+    """Every state the invoice has been in by `now`, in order, each with when it began."""
+    visited = [Moment(spec.state_machine().initial, 0.0, None)]
+    for after, _ in record.outcome.steps:
+        if record.pushed_at + after <= now:
+            current = moment(record, record.pushed_at + after)
+            if current != visited[-1]:
+                visited.append(current)
+    last = moment(record, now)
+    if last != visited[-1]:
+        visited.append(last)
+    return visited
+
+
 def moment(record: Record, now: float) -> Moment:
     age = now - record.pushed_at
     current = Moment(spec.state_machine().initial, 0.0, None)
@@ -60,6 +74,13 @@ def receipt(invoice_id: str) -> str:
     """An M-Pesa receipt's shape: ten capitals and digits, derived from the invoice."""
     digest = hashlib.sha256(f"receipt:{invoice_id}".encode()).digest()
     return "S" + "".join(RECEIPT_ALPHABET[byte % len(RECEIPT_ALPHABET)] for byte in digest[:9])
+
+
+def invoice_at(record: Record, at: Moment) -> JSON:
+    """The invoice as it stood when `at` began (what its webhook event carries)."""
+    reply = status_reply(record, record.pushed_at + at.since)
+    invoice: JSON = reply["invoice"]
+    return invoice
 
 
 def status_reply(record: Record, now: float) -> JSON:

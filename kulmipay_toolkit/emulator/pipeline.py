@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from .. import spec
+from ..guard import is_loopback
 from . import auth
 from .body import BadBody, check_media_type, parse_object, read_limited
 from .clock import clock_for
+from .delivery import Deliveries
 from .invoices import InvoiceBook
 from .reply import Reply, error
 from .store import DEFAULT_CAPACITY
@@ -32,6 +36,31 @@ class Settings:
     allowed_keys: frozenset[str] = field(default_factory=frozenset)
     capacity: int = DEFAULT_CAPACITY
     clock: str = "real"  # or "manual": moved only through the control plane
+    webhook_url: str | None = None  # where `collection_event`s go (loopback, or an allowed host)
+    webhook_challenge: str = field(default="", repr=False)
+    webhook_allowed_hosts: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.webhook_url is not None:
+            check_webhook_url(self.webhook_url, self.webhook_allowed_hosts)
+            if not self.webhook_challenge:
+                raise ValueError(
+                    "a webhook needs its challenge (--webhook-challenge / KULMIPAY_WEBHOOK_CHALLENGE)"
+                )
+
+
+def check_webhook_url(url: str, allowed_hosts: tuple[str, ...]) -> None:
+    """ValueError unless `url` is http(s) on loopback or on a host named explicitly: the emulator
+    must not become a way to reach other hosts."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in {"http", "https"} or not host:
+        raise ValueError(f"webhook URL {url!r} is not an http(s) URL")
+    if not is_loopback(host) and host not in allowed_hosts:
+        raise ValueError(
+            f"webhook URL host {host} is not loopback; name it with --webhook-allow-host {host} "
+            "if you mean it"
+        )
 
 
 class Sandbox:
@@ -41,6 +70,7 @@ class Sandbox:
         self.settings = settings
         self.clock = clock_for(settings.clock)
         self.book = InvoiceBook(settings.seed, settings.capacity, self.clock)
+        self.deliveries = self.make_deliveries() if settings.webhook_url else None
 
     async def handle(self, headers: Mapping[str, str], chunks: AsyncIterator[bytes]) -> Reply:
         """An STK push."""
@@ -79,7 +109,33 @@ class Sandbox:
         return Reply(400, errors) if errors else None
 
     def accept(self, payload: dict[str, Any]) -> Reply:
-        return Reply(200, self.book.push(payload))
+        reply = self.book.push(payload)
+        record = self.book.invoices.get(reply["invoice"]["invoice_id"])
+        # Events only for invoices with a positive value, as KulmiPay documents.
+        if self.deliveries is not None and record is not None and Decimal(reply["invoice"]["value"]) > 0:
+            self.deliveries.watch(record)
+            self.deliveries.wake(self.book)
+        return Reply(200, reply)
+
+    def make_deliveries(self) -> Deliveries:
+        """The webhook deliverer; delivery fault profiles return a subclass."""
+        assert self.settings.webhook_url is not None
+        return Deliveries(self.settings.webhook_url, self.settings.webhook_challenge, self.clock)
+
+    def wake_deliveries(self) -> None:
+        """After the clock moved: states may have changed and retries come due."""
+        if self.deliveries is not None:
+            self.deliveries.wake(self.book)
+
+    async def event_log(self, headers: Mapping[str, str]) -> Reply:
+        """`GET /webhooks/events/`: the deliveries, newest first."""
+        refused = self.authenticate(headers.get("authorization"))
+        if refused is not None:
+            return refused
+        if self.deliveries is None:
+            return Reply(200, [])
+        logged = [event.logged(self.deliveries.url) for event in self.deliveries.log._items.values()]
+        return Reply(200, logged[::-1])
 
     def finish(self, reply: Reply, payload: dict[str, Any] | None) -> Reply:
         """Last chance to alter what is sent; `payload` is None when the body was never parsed."""
