@@ -1,4 +1,5 @@
-"""`kulmipay-toolkit`: the command line behind `make sandbox` and `make conformance`."""
+"""`kulmipay-toolkit`: the command line behind `make sandbox`, `make conformance` and
+`make webhook-check`."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .emulator.faults import FAULTS
 from .emulator.pipeline import Settings
 from .emulator.server import make_certificates, serve
 from .loopback import LOOPBACK, listen
+from .webhooks import command as webhook_command
 
 DEFAULT_TLS_DIR = Path("reports/sandbox/tls")
 
@@ -133,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.set_defaults(run=_sandbox)
 
     conformance_command.add_parser(commands)
+    webhook_command.add_parser(commands)
     return parser
 
 

@@ -25,6 +25,7 @@ from kulmipay_client.api.payment import get_payment_status, start_mpesa_stk_push
 from kulmipay_client.models import (
     Error,
     Invoice,
+    PaymentLink,
     PaymentStatusMeta,
     PaymentStatusRequest,
     PaymentStatusResponse,
@@ -59,6 +60,10 @@ ERROR_STATUSES = sorted(spec.declared_statuses(STATUS_ID) - {200})
 OK_BODIES = status_strategies.status_response_bodies(200)
 ERROR_BODIES = {status: status_strategies.status_response_bodies(status) for status in ERROR_STATUSES}
 CALLS = {"generated": get_status, "strict": strict_get_status}
+# The names of the spec's request examples (`byInvoice`, `checkout`), in the order `request_examples` gives.
+REQUEST_EXAMPLE_NAMES = list(
+    spec.resolve(spec.operation(STATUS_ID)[2]["requestBody"])["content"]["application/json"]["examples"]
+)
 
 
 def as_model(body: JSON) -> PaymentStatusRequest:
@@ -141,7 +146,7 @@ def test_unset_optional_status_fields_are_absent_from_the_body(style: Style) -> 
     assert status_spec_errors(request) == []
 
 
-@pytest.mark.parametrize("example", spec.request_examples(STATUS_ID), ids=["byInvoice", "checkout"])
+@pytest.mark.parametrize("example", spec.request_examples(STATUS_ID), ids=REQUEST_EXAMPLE_NAMES)
 def test_spec_request_examples_are_sent_verbatim(style: Style, example: JSON) -> None:
     """The spec's own request examples go out unchanged and conform."""
     request = captured_status(style, as_model(example))
@@ -191,7 +196,7 @@ def test_spec_generated_status_200_round_trips_through_the_model(style: Style, b
 def test_spec_generated_status_error_is_parsed_as_its_typed_model(
     style: Style, status: int, data: Any
 ) -> None:
-    """Each declared error status (404 included, which the push does not declare) parses typed."""
+    """Each declared error status (404, an unknown invoice, included) parses to its typed model."""
     body = data.draw(ERROR_BODIES[status])
     reply = served(style, httpx.Response(status, json=body))
     assert reply.status_code == status
@@ -216,6 +221,22 @@ def test_strict_parse_reads_spec_generated_status_replies(status: int, data: Any
         field_errors = status == 400 and all(isinstance(value, list) for value in body.values())
         assert isinstance(parsed, ValidationError if field_errors else Error)
         assert parsed.to_dict() == body
+
+
+def test_strict_parse_reads_the_generated_status_response_too(router: respx.MockRouter) -> None:
+    """`strict_parse` takes the generated client's own `Response` for the status call."""
+    serve_status(router, httpx.Response(200, json=status_example("complete")))
+    parsed = strict_parse(get_status("sync", new_client(), valid_status()), operation_id=STATUS_ID)
+    assert isinstance(parsed, PaymentStatusResponse) and parsed.invoice.mpesa_reference == "SKL7H2M9QX"
+
+
+def test_strict_parse_judges_by_the_operation_it_is_told() -> None:
+    """The same reply is judged per operation: a status 200 is no push 200 (`operation_id`
+    defaults to the push, so a status reply needs it said)."""
+    reply = httpx.Response(200, json=status_example("complete"))
+    assert isinstance(strict_parse(reply, operation_id=STATUS_ID), PaymentStatusResponse)
+    with pytest.raises(ContractViolation, match='"customer" is a required property'):
+        strict_parse(reply)
 
 
 @pytest.mark.parametrize("status", [201, 302, 418, 422, 502])
@@ -253,7 +274,7 @@ def test_strict_get_status_sends_what_sync_detailed_sends(style: Style, router: 
 
 
 def test_strict_get_status_answers_like_sync_detailed(style: Style, router: respx.MockRouter) -> None:
-    """Status code, content, headers, and the parsed 404 the status call declares (the push does not)."""
+    """Status code, content, headers, and the parsed 404 (an unknown invoice)."""
     body = {"detail": "Not found."}
     serve_status(router, httpx.Response(404, json=body, headers={"X-Request-Id": "r-1"}))
     reply = strict_get_status(style, new_client(), valid_status())
@@ -443,6 +464,78 @@ def test_lenient_non_rfc3339_invoice_date_time_is_accepted_by_generated_client(
     assert isinstance(parsed, PaymentStatusResponse)
     assert parsed.invoice.updated_at == read_as
     assert f'$.invoice.updated_at: "{spelled}" is not a "date-time"' in strict_problems(style, router, reply)
+
+
+def test_lowercase_rfc3339_invoice_date_time_is_rejected_by_generated_client(
+    style: Style, router: respx.MockRouter
+) -> None:
+    """RFC 3339 allows `t` and `z` and the spec's validator agrees; Python 3.11's `fromisoformat`
+    does not. The strict helper says the spec allows it and the client cannot read it."""
+    reply = httpx.Response(
+        200, json=status_example("complete", set_invoice(updated_at="2023-11-07t05:32:01z"))
+    )
+    with pytest.raises(ValueError, match="Invalid isoformat string"):
+        generated(style, router, reply)
+    assert "the generated client cannot read this spec-valid body" in strict_problems(style, router, reply)
+
+
+# Spec-valid values the generated parser cannot read, in fields whose parser swallows the error and
+# keeps the raw JSON value (the nullable `meta` date-times, the oneOf `meta.payment_link`).
+RAW_KEPT: dict[str, tuple[Callable[[JSON], object], str, object]] = {
+    "meta-created_at-lowercase": (
+        set_meta(created_at="2023-11-07t05:31:56z"),
+        "created_at",
+        "2023-11-07t05:31:56z",
+    ),
+    "meta-updated_at-leap-second": (
+        set_meta(updated_at="2016-12-31T23:59:60Z"),
+        "updated_at",
+        "2016-12-31T23:59:60Z",
+    ),
+    "meta-payment_link-lowercase-created_at": (
+        set_meta(payment_link={"title": "Order 1042", "created_at": "2023-11-07t05:31:56z"}),
+        "payment_link",
+        {"title": "Order 1042", "created_at": "2023-11-07t05:31:56z"},
+    ),
+}
+META_TYPES: dict[str, type] = {
+    "created_at": datetime.datetime,
+    "updated_at": datetime.datetime,
+    "payment_link": PaymentLink,
+}
+
+
+@pytest.mark.parametrize(("change", "field", "raw"), RAW_KEPT.values(), ids=RAW_KEPT.keys())
+def test_lenient_unreadable_spec_valid_meta_value_is_kept_raw_by_generated_client(
+    style: Style, router: respx.MockRouter, change: Callable[[JSON], object], field: str, raw: object
+) -> None:
+    """Where the invoice's date-times raise, `meta`'s keep the raw value: a str (or dict) in a field
+    typed `datetime | None` (or `PaymentLink | None`)."""
+    body = status_example("pending", change)
+    assert spec.response_errors(200, json.dumps(body).encode(), path=spec.status_path()) == []
+    parsed = generated(style, router, httpx.Response(200, json=body)).parsed
+    assert isinstance(parsed, PaymentStatusResponse)
+    held: object = getattr(parsed.meta, field)
+    assert held == raw
+
+
+@pytest.mark.parametrize(("change", "field", "raw"), RAW_KEPT.values(), ids=RAW_KEPT.keys())
+def test_strict_helper_never_returns_a_spec_valid_value_the_model_kept_raw(
+    style: Style, router: respx.MockRouter, change: Callable[[JSON], object], field: str, raw: object
+) -> None:
+    """The strict helper's promise (a spec-valid body the models cannot read is a ContractViolation,
+    as it is for `invoice.updated_at` above): it either says so or hands back the declared type,
+    never the raw value in a field typed otherwise."""
+    body = status_example("pending", change)
+    serve_status(router, httpx.Response(200, json=body))
+    try:
+        reply = strict_get_status(style, new_client(), valid_status())
+    except ContractViolation as violation:
+        assert "the generated client cannot read this spec-valid body" in str(violation)
+        return
+    assert isinstance(reply.parsed, PaymentStatusResponse)
+    held: object = getattr(reply.parsed.meta, field)
+    assert isinstance(held, META_TYPES[field]), f"meta.{field} is {held!r}, typed {META_TYPES[field]}"
 
 
 def test_lenient_meta_customer_comment_pattern_is_not_checked_by_generated_client(

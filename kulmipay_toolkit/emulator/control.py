@@ -5,7 +5,6 @@ clear 4xx `{"detail": ...}`."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -13,6 +12,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from .. import identity, spec
+from .body import BadBody, parse_object
 from .clock import ManualClock
 from .pipeline import Sandbox
 from .reply import Reply, error
@@ -31,9 +31,9 @@ async def _body(request: Request, schema_name: str) -> tuple[Any, Reply | None]:
     if len(raw) > MAX_CONTROL_BODY:
         return None, error(400, f"control bodies are at most {MAX_CONTROL_BODY} bytes")
     try:
-        data = json.loads(raw)
-    except ValueError:
-        return None, error(400, "the body must be JSON, e.g. " + _example(schema_name))
+        data = parse_object(raw)  # the API's own parser: no NaN, no lone surrogates, an object
+    except BadBody:
+        return None, error(400, "the body must be a JSON object, e.g. " + _example(schema_name))
     problems = spec.body_errors(spec.control_body_validator(schema_name), data)
     if problems:
         return None, error(400, f"{'; '.join(problems)[:300]} (expected e.g. {_example(schema_name)})")
