@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any, Protocol
 
+import attrs
 import httpx
 from kulmipay_client import AuthenticatedClient, Client
 from kulmipay_client.api.payment import get_payment_status, start_mpesa_stk_push
@@ -85,11 +86,22 @@ def strict_parse(
     # Every declared reply is JSON, and `spec.response_errors` has just parsed this one: it cannot fail.
     data: dict[str, Any] = json.loads(response.content)
     try:
-        return _model(status, data, operation_id)
+        model = _model(status, data, operation_id)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         # The spec allows the body and the generated code still chokes: client and spec disagree.
         problem = f"the generated client cannot read this spec-valid body: {type(exc).__name__}: {exc}"
         raise ContractViolation(status, [problem], secrets=secrets) from None
+    # Some generated parsers swallow their own failure and keep the raw JSON value in a typed
+    # field (a lowercase `t` date-time, a leap second, a PaymentLink it cannot read): a model
+    # that lies about its types is a disagreement too.
+    raw = _kept_raw(model, "$")
+    if raw:
+        problems = [
+            f"the generated client cannot read this spec-valid body: it kept {where} raw, not as {kind}"
+            for where, kind in raw
+        ]
+        raise ContractViolation(status, problems, secrets=secrets)
+    return model
 
 
 def strict_start_mpesa_stk_push(
@@ -142,6 +154,23 @@ def _checked(
         headers=response.headers,
         parsed=parsed,
     )
+
+
+def _kept_raw(model: Any, where: str) -> list[tuple[str, str]]:
+    """(path, declared type) of every field whose value is still raw JSON though typed otherwise."""
+    found: list[tuple[str, str]] = []
+    for attribute in attrs.fields(type(model)) if attrs.has(type(model)) else ():
+        if attribute.name == "additional_properties":
+            continue
+        value, declared = getattr(model, attribute.name), str(attribute.type)
+        path = f"{where}.{attribute.name}"
+        typed_text = "datetime" in declared or "UUID" in declared
+        typed_object = any(word[:1].isupper() for word in declared.split(" | ") if word != "Unset")
+        if attrs.has(type(value)):
+            found += _kept_raw(value, path)
+        elif (isinstance(value, str) and typed_text) or (isinstance(value, dict) and typed_object):
+            found.append((path, declared))
+    return found
 
 
 def _model(status: int, data: dict[str, Any], operation_id: str) -> Reply:

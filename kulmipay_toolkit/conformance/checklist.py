@@ -128,6 +128,13 @@ def selected(*, remote: bool) -> list[str]:
     return [check.name for check in built_ins(remote=remote)] + domain_checks()
 
 
+def run_checks(*, own_emulator: bool) -> list[str]:
+    """Checks the run itself judges, outside schemathesis: the webhooks of its own emulator."""
+    from . import webhook_probe
+
+    return list(webhook_probe.CHECKS) if own_emulator else []
+
+
 def domain_checks() -> list[str]:
     """This toolkit's own checks: the push's domain rules, then the lifecycle's."""
     return [*checks.domain_check_names(), *status_checks.CHECK_NAMES]

@@ -58,6 +58,7 @@ class Results:
     engine_errors: list[str] = field(default_factory=list)
     finished: bool = False
     pushed: list[JSON] = field(default_factory=list)  # invoices of the accepted pushes, for the lifecycle
+    webhook_events: int = 0  # what the run's own emulator delivered to the run's sink
     lifecycle_reads: int = 0  # the lifecycle probe's status reads (its judgements join `tallies`)
 
     def tally(self, name: str) -> Tally:

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,11 +27,14 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit
 
+import httpx
+
 from .. import __version__, guard, identity, spec
 from ..gate import EgressPolicy, Gate
 from ..keys import redact
 from ..loopback import LoopbackServer
-from . import checklist, client_probe, lifecycle_probe, preflight, report, results, terms
+from . import checklist, client_probe, lifecycle_probe, preflight, report, results, terms, webhook_probe
+from .event_sink import EventSink
 from .options import Options, validate
 from .report import Report
 from .verdict import CheckRow, Evidence, Verdict, decide
@@ -77,6 +80,10 @@ class _Egress:
     verify: str | bool
     gate: Gate | None = None
     drive: str | None = None  # the origin of an emulator whose manual clock the run may move
+    # The run's own emulator delivers its webhooks to the run's own sink, to be judged.
+    sink: EventSink | None = None
+    challenge: str = field(default="", repr=False)
+    pending_deliveries: Callable[[], int] | None = None
 
 
 def run(options: Options) -> Outcome:
@@ -97,6 +104,7 @@ def _run(options: Options, work: Path, started: float) -> Outcome:
     evidence = Evidence()
     st_output, probe, found = "", client_probe.ProbeResult(), preflight.Preflight()
     lifecycle = lifecycle_probe.LifecycleResult()
+    delivered: webhook_probe.Delivered | None = None
     when = datetime.now(UTC).isoformat(timespec="seconds")
     with ExitStack() as stack:
         egress = _egress(options, token, seed, work, stack)
@@ -114,14 +122,18 @@ def _run(options: Options, work: Path, started: float) -> Outcome:
                 probe = _probe(options, egress, token)
                 pushed = results.read(work / EVENTS, check_names).pushed + probe.invoices
                 lifecycle = _lifecycle(options, egress, token, pushed)
+                delivered = _webhooks(egress, token, options.request_timeout)
         except (KeyboardInterrupt, Interrupted) as stop:
             evidence.interrupted = (
                 f"interrupted by {'SIGTERM' if isinstance(stop, Interrupted) else 'Ctrl-C'}"
             )
     found_results = results.read(work / EVENTS, check_names)
     _merge(found_results, lifecycle)
+    if delivered is not None:
+        webhook_probe.judge(delivered, egress.challenge, found_results)
     leaks, scanned = _scrub(work, token)
-    evidence.rows = _rows(found_results, check_names, probe, scanned, leaks)
+    row_names = check_names + checklist.run_checks(own_emulator=egress.sink is not None)
+    evidence.rows = _rows(found_results, row_names, probe, scanned, leaks)
     _note_incomplete(evidence, found_results)
     verdict, reasons = decide(evidence)
     summary = _report(
@@ -144,17 +156,29 @@ def _egress(options: Options, token: str, seed: int, work: Path, stack: ExitStac
 
     if options.base_url is None:
         guard.check_target(guard.Target("http://127.0.0.1/", token))  # the key, before starting anything
+        sink = EventSink()
+        sink_url = stack.enter_context(LoopbackServer(sink)).origin + "/collection-events"
+        challenge = secrets.token_urlsafe(24)
+        settings = Settings(
+            fault=options.fault, seed=seed, clock="manual", webhook_url=sink_url, webhook_challenge=challenge
+        )
         emulator = stack.enter_context(
-            RunningEmulator(
-                Settings(fault=options.fault, seed=seed, clock="manual"),
-                tls_directory=work / "tls" if options.tls else None,
-            )
+            RunningEmulator(settings, tls_directory=work / "tls" if options.tls else None)
         )
         ca = emulator.certificates.ca_file if emulator.certificates else None
         verify: str | bool = str(ca) if ca else True
         clearance = guard.clearance_for(guard.Target(emulator.base_url, token), trusted_by=guard.OWN_EMULATOR)
-        origin = emulator.base_url.removesuffix(spec.base_path())
-        return _Egress(emulator.base_url, emulator.base_url, clearance, verify, drive=origin)
+        deliveries = emulator.sandbox.deliveries
+        return _Egress(
+            emulator.base_url,
+            emulator.base_url,
+            clearance,
+            verify,
+            drive=emulator.base_url.removesuffix(spec.base_path()),
+            sink=sink,
+            challenge=challenge,
+            pending_deliveries=deliveries.pending if deliveries is not None else None,
+        )
     verify = str(options.ca_file) if options.ca_file else True
     target = guard.Target(
         options.base_url,
@@ -343,6 +367,26 @@ def _lifecycle(
     )
 
 
+def _webhooks(egress: _Egress, token: str, timeout: float) -> webhook_probe.Delivered | None:
+    """Drains the emulator's deliveries to the run's sink; what arrived, with each invoice's
+    status read after it, or None when the run has no sink (not its own emulator)."""
+    if egress.sink is None or egress.pending_deliveries is None:
+        return None
+    sink = egress.sink
+    webhook_probe.drain(egress.pending_deliveries, lambda: len(sink.events()))
+    received = sink.events()
+    statuses: dict[str, dict[str, object] | None] = {}
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(
+        base_url=egress.url + "/", verify=egress.verify, timeout=timeout, headers=headers
+    ) as client:
+        for invoice_id in {str(event.get("invoice_id")) for event in received if isinstance(event, dict)}:
+            reply = client.post(spec.status_path().lstrip("/"), json={"invoice_id": invoice_id})
+            invoice = reply.json().get("invoice") if reply.status_code == 200 else None
+            statuses[invoice_id] = invoice if isinstance(invoice, dict) else None
+    return webhook_probe.Delivered(received, statuses)
+
+
 def _merge(found: results.Results, lifecycle: lifecycle_probe.LifecycleResult) -> None:
     """The probe's judgements join schemathesis's, under the same check names."""
     for name, tally in lifecycle.tallies.items():
@@ -377,8 +421,8 @@ def _rows(
     domain, optional = set(checklist.domain_checks()), checklist.optional()
     rows = []
     for name in check_names:
-        tally = found.tallies[name]
-        kind = "domain" if name in domain else "schemathesis"
+        tally = found.tally(name)
+        kind = "domain" if name in domain else "webhook" if name in webhook_probe.CHECKS else "schemathesis"
         why = "" if tally.judged else _why_not_judged(name, kind, found)
         rows.append(CheckRow(name, kind, tally.judged, tally.failed, why, required=name not in optional))
     rows.append(
@@ -398,6 +442,8 @@ def _rows(
 
 def _why_not_judged(name: str, kind: str, found: results.Results) -> str:
     answered = ", ".join(f"{status} x{count}" for status, count in sorted(found.positive_statuses.items()))
+    if kind == "webhook":
+        return "no collection_event arrived from the run's emulator"
     if kind == "domain":
         why = "no accepted push (a 200 to a schema-valid push) reached it"
         return why + (f"; valid pushes were answered {answered}" if answered else "")
@@ -457,6 +503,7 @@ def _report(
         "exchanges judged": found_results.exchanges,
         "generated client pushes": probe.sent,
         "lifecycle status reads": found_results.lifecycle_reads,
+        "webhook events received": found_results.webhook_events,
     }
     if egress.gate is not None:
         log, policy = egress.gate.log, egress.gate.policy

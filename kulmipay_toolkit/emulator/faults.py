@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import rules, spec
+from .delivery import Deliveries
+from .lifecycle import Record, history, invoice_at, is_final
 from .pipeline import Sandbox, Settings
 from .reply import Reply
 
@@ -424,3 +426,76 @@ class UnknownInvoiceFound(Sandbox):
         made_up = copy.deepcopy(spec.resolve({"$ref": "#/components/examples/StatusPending"})["value"])
         made_up["invoice"]["invoice_id"] = payload["invoice_id"]
         return Reply(200, made_up)
+
+
+# Webhook delivery: what the emulator sends to the receiver. The conformance run points its own
+# emulator's webhook at a sink it judges (`conformance/webhook_probe.py`).
+
+
+class _DeliveryFault(Sandbox):
+    deliveries_class: type[Deliveries] = Deliveries
+
+    def make_deliveries(self) -> Deliveries:
+        assert self.settings.webhook_url is not None
+        return self.deliveries_class(self.settings.webhook_url, self.settings.webhook_challenge, self.clock)
+
+
+class _NoChallenge(Deliveries):
+    def event_body(self, invoice: JSON) -> JSON:
+        body = super().event_body(invoice)
+        del body["challenge"]
+        return body
+
+
+@fault(
+    "event-without-challenge",
+    breaks="webhook events carry no `challenge`",
+    caught_by="events_carry_the_challenge",
+)
+class EventWithoutChallenge(_DeliveryFault):
+    deliveries_class = _NoChallenge
+
+
+class _StaleValue(Deliveries):
+    def event_body(self, invoice: JSON) -> JSON:
+        body = super().event_body(invoice)
+        body["value"] = rules.money(rules.to_decimal(body["value"]) + 1)
+        return body
+
+
+@fault(
+    "event-disagrees-with-status",
+    breaks="webhook events say a `value` one shilling above the status endpoint's",
+    caught_by="events_agree_with_status",
+)
+class EventDisagreesWithStatus(_DeliveryFault):
+    deliveries_class = _StaleValue
+
+
+class _NewestFirst(Deliveries):
+    """Holds an invoice's creation event back and sends whatever states piled up newest first."""
+
+    def watch(self, record: Record) -> None:
+        self._emitted[record.invoice_id] = 0  # no creation event now: it goes out with the next state
+
+    def notice(self, record: Record) -> None:
+        sent = self._emitted.get(record.invoice_id)
+        if sent is None:
+            return
+        visited = history(record, self.clock.now())
+        if len(visited) - sent < 2 and not is_final(visited[-1].state):
+            return
+        for moment in reversed(visited[sent:]):
+            self._queue(record, self.event_body(invoice_at(record, moment)))
+        self._emitted[record.invoice_id] = len(visited)
+        if is_final(visited[-1].state):
+            del self._emitted[record.invoice_id]
+
+
+@fault(
+    "events-out-of-order",
+    breaks="an invoice's webhook events arrive newest state first",
+    caught_by="events_follow_the_lifecycle",
+)
+class EventsOutOfOrder(_DeliveryFault):
+    deliveries_class = _NewestFirst
