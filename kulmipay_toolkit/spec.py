@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from jsonschema_path import SchemaPath
     from openapi_core import OpenAPI
 
-# The repository's spec; KULMIPAY_SPEC points elsewhere (tests use it to load edited copies).
-DEFAULT_SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "openapi.yaml"
+# The contract, shipped inside the package (in the repository, `contract/` links to `spec/`, where
+# it is maintained); KULMIPAY_SPEC points elsewhere (tests use it to load edited copies).
+DEFAULT_SPEC_PATH = Path(__file__).parent / "contract" / "openapi.yaml"
 STK_PUSH_OPERATION_ID = "start_mpesa_stk_push"
 STATUS_OPERATION_ID = "get_payment_status"
 
