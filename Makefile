@@ -16,16 +16,21 @@ CLOCK ?=
 WEBHOOK_URL ?=
 WEBHOOK_CHALLENGE ?=
 
-.PHONY: help install client client-check lint test sandbox conformance webhook-check bench
+.PHONY: help install client client-check lint test sandbox conformance webhook-check dist bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-# The stamp is rebuilt whenever a pin changes, so `make install` is idempotent and cheap.
-$(VENV)/.installed: pyproject.toml constraints.txt generated_client/setup.py package.json package-lock.json
+# The stamp is rebuilt whenever a pin changes, so `make install` is idempotent and cheap. Python
+# only: `make sandbox`, `make conformance` and the CLI need nothing else.
+$(VENV)/.installed: pyproject.toml constraints.txt generated_client/setup.py
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt 'setuptools==80.9.0'
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ./generated_client -e '.[dev]'
+	touch $@
+
+# npm is for the OpenAPI linter only (Redocly): `make lint` installs it, nothing else needs it.
+node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -37,7 +42,7 @@ client: install ## Regenerate generated_client/ from spec/openapi.yaml
 client-check: install ## Fail, with a diff, when generated_client/ differs from a fresh generation
 	scripts/client_check.sh generated_client
 
-lint: install ## Spec validation and linting, ruff, mypy
+lint: install node_modules/.installed ## Spec validation and linting, ruff, mypy
 	$(BIN)/openapi-spec-validator spec/openapi.yaml
 	redocly lint --format=stylish spec/openapi.yaml
 	$(BIN)/ruff check .
@@ -60,6 +65,10 @@ sandbox: install ## Run the emulator on 127.0.0.1:PORT [FAULT=name] [TLS=1] [SEE
 # TLS are spelled as for `make sandbox`, so a reproduction's line works for both.
 conformance: install ## Validate a live server (KULMIPAY_BASE_URL, or the local emulator) [FAULT=name] [SEED=n] [TLS=1]
 	$(BIN)/kulmipay-toolkit conformance $(if $(FAULT),--fault $(FAULT)) $(if $(SEED),--seed $(SEED)) $(if $(TLS),--tls)
+
+dist: install ## Build the toolkit and the generated client as wheels into dist/
+	rm -rf dist
+	$(PY) -m pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation -w dist . ./generated_client
 
 webhook-check: install ## Contract-test your collection_event receiver: WEBHOOK_URL=... WEBHOOK_CHALLENGE=...
 	$(BIN)/kulmipay-toolkit webhook-check $(if $(WEBHOOK_URL),--url $(WEBHOOK_URL))

@@ -31,7 +31,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _unavailable(commands: Any, name: str, extra: str, missing: ImportError) -> None:
     stub = commands.add_parser(name, help=f"(needs: pip install 'kulmipay-toolkit[{extra}]')", add_help=False)
-    stub.add_argument("rest", nargs=argparse.REMAINDER)
 
     def explain(args: argparse.Namespace) -> int:
         print(
@@ -41,11 +40,14 @@ def _unavailable(commands: Any, name: str, extra: str, missing: ImportError) -> 
         )
         return 2
 
-    stub.set_defaults(run=explain)
+    stub.set_defaults(run=explain, takes_anything=True)  # whatever was asked, the answer is the extra
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and not getattr(args, "takes_anything", False):
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     status: int = args.run(args)
     return status
 

@@ -122,7 +122,7 @@ def test_schemathesis_with_our_hooks_but_without_their_terms_sends_nothing(
     env = _env(recorder, KULMIPAY_TOKEN=TEST_KEY, **terms)
     done = subprocess.run(
         [
-            *(str(Path(sys.executable).with_name("st")), "--config-file", str(runner.CONFIG), "run"),
+            *(sys.executable, "-m", "schemathesis.cli", "--config-file", str(runner.CONFIG), "run"),
             *(str(spec.spec_path()), "--url", f"{recorder.url}/api/v1", "--max-examples", "1"),
         ],
         env=env,

@@ -218,7 +218,11 @@ def _st_command(
     remote = egress.clearance.remote
     phases = [phase for phase in options.phases if not remote or phase in REMOTE_PHASES]
     command = [
-        str(Path(sys.executable).with_name("st")),
+        # `st` by module, under this interpreter: its script need not sit beside it (a venv a
+        # user installed into, `pipx`, a system Python).
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
         "--config-file",
         str(CONFIG),
         "--no-color",
