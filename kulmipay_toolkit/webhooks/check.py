@@ -181,7 +181,9 @@ def run(options: Options) -> Outcome:
     started = datetime.now(UTC).isoformat(timespec="seconds")
     evidence = Evidence()
     try:
-        with httpx.Client(timeout=options.timeout, follow_redirects=False) as client:
+        # A loopback receiver is reached directly, never through the user's proxy settings.
+        direct = guard.is_loopback(urlsplit(options.url).hostname or "")
+        with httpx.Client(timeout=options.timeout, follow_redirects=False, trust_env=not direct) as client:
             sender = _Sender(client, options, tallies)
             try:
                 _exercise(sender, lifecycles(options.challenge, seed))

@@ -27,7 +27,7 @@ from typing import Any
 
 from kulmipay_client.models import CollectionEvent
 
-from .. import spec
+from .. import keys, spec
 from . import events
 
 MAX_EVENT_BYTES = 64 * 1024
@@ -56,7 +56,9 @@ def verify_event(body: bytes, *, challenge: str) -> CollectionEvent:
         raise ForgedEvent("the event's challenge is missing or does not match yours")
     problems = spec.body_errors(events.validator(), data)
     if problems:
-        raise MalformedEvent("not a collection_event the spec allows: " + "; ".join(problems)[:300])
+        # Schema errors quote values, and a forger who knows the challenge could put it anywhere.
+        described = keys.redact("; ".join(problems), challenge)[:300]
+        raise MalformedEvent("not a collection_event the spec allows: " + described)
     return CollectionEvent.from_dict(data)
 
 
