@@ -118,7 +118,10 @@ def _run(options: Options, work: Path, started: float) -> Outcome:
             if found.misdirected:
                 evidence.incomplete.append(f"nothing was sent to judge: {found.misdirected}")
             elif found.unreachable is None:
-                st_output = _schemathesis(options, egress, token, seed, work, check_names, evidence)
+                if options.phases:
+                    st_output = _schemathesis(options, egress, token, seed, work, check_names, evidence)
+                else:
+                    evidence.incomplete.append("no schemathesis phase was asked for")
                 probe = _probe(options, egress, token)
                 pushed = results.read(work / EVENTS, check_names).pushed + probe.invoices
                 lifecycle = _lifecycle(options, egress, token, pushed)

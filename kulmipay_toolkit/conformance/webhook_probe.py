@@ -34,7 +34,7 @@ def drain(pending: Callable[[], int], received: Callable[[], int]) -> None:
         if pending() == 0 and now_seen == seen:
             return
         seen = now_seen
-        time.sleep(0.1)
+        time.sleep(0.02)
 
 
 @dataclass(frozen=True)
