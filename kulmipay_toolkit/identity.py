@@ -45,14 +45,18 @@ def is_toolkit_emulator(base_url: str, *, verify: ssl.SSLContext | str | bool = 
     return handshake(base_url, verify=verify) is not None
 
 
-def handshake(base_url: str, *, verify: ssl.SSLContext | str | bool = True) -> dict[str, Any] | None:
+def handshake(
+    base_url: str, *, verify: ssl.SSLContext | str | bool = True, timeout: float = HANDSHAKE_TIMEOUT
+) -> dict[str, Any] | None:
     """The emulator's answer if the server behind `base_url` proves to be this toolkit's
     emulator, else None. Sends one GET, never a push; any failure (refused, timeout, TLS, wrong
     answer) means no."""
     # Letters only: nothing in the handshake may look like a phone number to anyone's filter.
     nonce = "".join(secrets.choice(string.ascii_lowercase) for _ in range(32))
     try:
-        with httpx.Client(verify=verify, timeout=HANDSHAKE_TIMEOUT, follow_redirects=False) as client:
+        with httpx.Client(
+            verify=verify, timeout=min(timeout, HANDSHAKE_TIMEOUT), follow_redirects=False
+        ) as client:
             reply = client.get(identity_url(base_url), params={"nonce": nonce})
         data = reply.json()
     except (httpx.HTTPError, ValueError):

@@ -143,7 +143,7 @@ def test_a_forwarded_sandbox_gets_the_cap_and_only_the_test_phone(
     # the fixed stand-ins answer everything alike, and fuzzing is the cheaper way to push at them.
     phases = ("coverage",) if stand_in.label == "ignores-auth" else ("fuzzing",)
     outcome = run(
-        _remote_options(stand_in, tmp_path, phases=phases, max_examples=12 if "fuzzing" in phases else 5)
+        _remote_options(stand_in, tmp_path, phases=phases, max_examples=8 if "fuzzing" in phases else 5)
     )
     phones, numbers = _pushes_and_numbers(stand_in)
     assert stand_in.requests(), "the run reached the stand-in"

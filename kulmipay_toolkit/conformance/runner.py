@@ -112,7 +112,11 @@ def _run(options: Options, work: Path, started: float) -> Outcome:
         check_names = checklist.selected(remote=remote)
         try:
             found = preflight.check(
-                egress.url, egress.target, verify=True if remote else egress.verify, through_gate=remote
+                egress.url,
+                egress.target,
+                verify=True if remote else egress.verify,
+                through_gate=remote,
+                timeout=options.request_timeout,
             )
             evidence.unreachable = found.unreachable
             if found.misdirected:
@@ -196,7 +200,7 @@ def _egress(options: Options, token: str, seed: int, work: Path, stack: ExitStac
     # KulmiPay's own hosts are never the emulator: they get no handshake at all.
     proof = None
     if not options.trust_target and not guard.is_kulmipay_host(options.base_url):
-        proof = identity.handshake(options.base_url, verify=verify)
+        proof = identity.handshake(options.base_url, verify=verify, timeout=options.request_timeout)
     clearance = guard.clearance_for(target, trusted_by=guard.PROVEN if proof else None)
     if not clearance.remote:
         # A proven emulator on a manual clock is one a test drives: the run may move it too.
