@@ -9,6 +9,8 @@ PY := $(BIN)/python
 export PATH := $(abspath $(BIN)):$(abspath node_modules/.bin):$(PATH)
 
 PORT ?= 8765
+# This repository's CI and the workflows users copy: both linted by `make lint`.
+WORKFLOWS := .github/workflows/ci.yml $(wildcard examples/ci/*.yml)
 FAULT ?=
 TLS ?=
 SEED ?=
@@ -42,12 +44,14 @@ client: install ## Regenerate generated_client/ from spec/openapi.yaml
 client-check: install ## Fail, with a diff, when generated_client/ differs from a fresh generation
 	scripts/client_check.sh generated_client
 
-lint: install node_modules/.installed ## Spec validation and linting, ruff, mypy
+lint: install node_modules/.installed ## Spec validation and linting, ruff, mypy, workflow linters
 	$(BIN)/openapi-spec-validator spec/openapi.yaml
 	redocly lint --format=stylish spec/openapi.yaml
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/actionlint $(WORKFLOWS)
+	$(BIN)/zizmor --offline --quiet $(WORKFLOWS)
 
 # Three workers on two cores, work-stealing: much of each conformance self-test run is spent
 # waiting between `st` and the emulator, so a third worker fills the gaps (measured: pytest
