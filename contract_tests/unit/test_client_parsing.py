@@ -15,6 +15,7 @@ import respx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kulmipay_client import errors
+from kulmipay_client.errors import UnparsableResponse
 from kulmipay_client.models import Error, PaymentLink, StkPushResponse, ValidationError
 
 from contract_tests.unit import strategies
@@ -79,12 +80,13 @@ def test_lenient_undeclared_status_is_parsed_as_none_by_default_in_generated_cli
     [b"<html>Bad Gateway</html>", b"", b'{"invoice": {"invoice_id": "QZ7L0RK", "val'],
     ids=["html", "empty", "truncated"],
 )
-@pytest.mark.parametrize("status", [200, 401])
-def test_non_json_or_truncated_body_raises_json_decode_error(
-    style: Style, status: int, content: bytes
-) -> None:
-    with pytest.raises(json.JSONDecodeError):
+@pytest.mark.parametrize("status", [200, 401, 429, 503])
+def test_non_json_or_truncated_body_raises_a_typed_error(style: Style, status: int, content: bytes) -> None:
+    """A declared status with a body that is not JSON (a proxy's HTML page, an empty 429) is the
+    client's own `UnparsableResponse`, with the status and the body, not a bare JSONDecodeError."""
+    with pytest.raises(UnparsableResponse) as raised:
         served(style, httpx.Response(status, content=content, headers={"Content-Type": "application/json"}))
+    assert raised.value.status_code == status and raised.value.content == content
 
 
 def test_documentation_page_example_parses_field_for_field(style: Style) -> None:

@@ -13,4 +13,16 @@ class UnexpectedStatus(Exception):
         )
 
 
-__all__ = ["UnexpectedStatus"]
+class UnparsableResponse(Exception):
+    """Raised by api functions when a documented status comes with a body that is not JSON (an HTML
+    error page from a proxy, an empty body). Customised (kulmipay): the generator's own parser
+    would raise a bare json.JSONDecodeError."""
+
+    def __init__(self, status_code: int, content: bytes):
+        self.status_code = status_code
+        self.content = content
+
+        super().__init__(f"HTTP {status_code} with a body that is not JSON: {content[:200].decode(errors='replace')!r}")
+
+
+__all__ = ["UnexpectedStatus", "UnparsableResponse"]

@@ -7,8 +7,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.collection_event_provider import CollectionEventProvider, check_collection_event_provider
-from ..models.collection_event_state import CollectionEventState, check_collection_event_state
+from ..models.collection_event_provider import CollectionEventProvider
+from ..models.collection_event_state import CollectionEventState
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CollectionEvent")
@@ -64,13 +64,13 @@ class CollectionEvent:
     def to_dict(self) -> dict[str, Any]:
         invoice_id = self.invoice_id
 
-        state: str = self.state
+        state = CollectionEventState(self.state).value
 
         challenge = self.challenge
 
         provider: str | Unset = UNSET
         if not isinstance(self.provider, Unset):
-            provider = self.provider
+            provider = CollectionEventProvider(self.provider).value
 
         charges = self.charges
 
@@ -175,7 +175,7 @@ class CollectionEvent:
         d = dict(src_dict)
         invoice_id = d.pop("invoice_id")
 
-        state = check_collection_event_state(d.pop("state"))
+        state = CollectionEventState(d.pop("state"))
 
         challenge = d.pop("challenge")
 
@@ -184,7 +184,7 @@ class CollectionEvent:
         if isinstance(_provider, Unset):
             provider = UNSET
         else:
-            provider = check_collection_event_provider(_provider)
+            provider = CollectionEventProvider(_provider)
 
         charges = d.pop("charges", UNSET)
 

@@ -1,14 +1,9 @@
-from typing import Literal
-
-CollectionEventProvider = Literal["M-PESA", "PESALINK"]
-
-COLLECTION_EVENT_PROVIDER_VALUES: set[CollectionEventProvider] = {
-    "M-PESA",
-    "PESALINK",
-}
+from enum import StrEnum
 
 
-def check_collection_event_provider(value: str) -> CollectionEventProvider:
-    if value in COLLECTION_EVENT_PROVIDER_VALUES:
-        return value
-    raise TypeError(f"Unexpected value {value!r}. Expected one of {COLLECTION_EVENT_PROVIDER_VALUES!r}")
+class CollectionEventProvider(StrEnum):
+    M_PESA = "M-PESA"
+    PESALINK = "PESALINK"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -7,7 +7,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.invoice_state import InvoiceState, check_invoice_state
+from ..models.invoice_state import InvoiceState
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Invoice")
@@ -80,7 +80,7 @@ class Invoice:
 
         state: str | Unset = UNSET
         if not isinstance(self.state, Unset):
-            state = self.state
+            state = InvoiceState(self.state).value
 
         charges = self.charges
 
@@ -184,7 +184,7 @@ class Invoice:
         if isinstance(_state, Unset):
             state = UNSET
         else:
-            state = check_invoice_state(_state)
+            state = InvoiceState(_state)
 
         charges = d.pop("charges", UNSET)
 

@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.stk_push_request_mobile_tarrif import StkPushRequestMobileTarrif, check_stk_push_request_mobile_tarrif
+from ..models.stk_push_request_mobile_tarrif import StkPushRequestMobileTarrif
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="StkPushRequest")
@@ -60,7 +60,7 @@ class StkPushRequest:
 
         mobile_tarrif: str | Unset = UNSET
         if not isinstance(self.mobile_tarrif, Unset):
-            mobile_tarrif = self.mobile_tarrif
+            mobile_tarrif = StkPushRequestMobileTarrif(self.mobile_tarrif).value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -113,7 +113,7 @@ class StkPushRequest:
         if isinstance(_mobile_tarrif, Unset):
             mobile_tarrif = UNSET
         else:
-            mobile_tarrif = check_stk_push_request_mobile_tarrif(_mobile_tarrif)
+            mobile_tarrif = StkPushRequestMobileTarrif(_mobile_tarrif)
 
         stk_push_request = cls(
             amount=amount,

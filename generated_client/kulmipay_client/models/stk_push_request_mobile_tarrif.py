@@ -1,14 +1,9 @@
-from typing import Literal
-
-StkPushRequestMobileTarrif = Literal["BUSINESS-PAYS", "CUSTOMER-PAYS"]
-
-STK_PUSH_REQUEST_MOBILE_TARRIF_VALUES: set[StkPushRequestMobileTarrif] = {
-    "BUSINESS-PAYS",
-    "CUSTOMER-PAYS",
-}
+from enum import StrEnum
 
 
-def check_stk_push_request_mobile_tarrif(value: str) -> StkPushRequestMobileTarrif:
-    if value in STK_PUSH_REQUEST_MOBILE_TARRIF_VALUES:
-        return value
-    raise TypeError(f"Unexpected value {value!r}. Expected one of {STK_PUSH_REQUEST_MOBILE_TARRIF_VALUES!r}")
+class StkPushRequestMobileTarrif(StrEnum):
+    BUSINESS_PAYS = "BUSINESS-PAYS"
+    CUSTOMER_PAYS = "CUSTOMER-PAYS"
+
+    def __str__(self) -> str:
+        return str(self.value)

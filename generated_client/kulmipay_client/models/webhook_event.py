@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.webhook_event_status import WebhookEventStatus, check_webhook_event_status
+from ..models.webhook_event_status import WebhookEventStatus
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WebhookEvent")
@@ -40,7 +40,7 @@ class WebhookEvent:
 
         payload = self.payload
 
-        status: str = self.status
+        status = WebhookEventStatus(self.status).value
 
         webhook: None | str | Unset
         if isinstance(self.webhook, Unset):
@@ -80,7 +80,7 @@ class WebhookEvent:
 
         payload = d.pop("payload")
 
-        status = check_webhook_event_status(d.pop("status"))
+        status = WebhookEventStatus(d.pop("status"))
 
         def _parse_webhook(data: object) -> None | str | Unset:
             if data is None:

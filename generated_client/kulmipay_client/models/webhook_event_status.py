@@ -1,16 +1,11 @@
-from typing import Literal
-
-WebhookEventStatus = Literal["DELIVERED", "FAILED", "PENDING", "PROCESSING"]
-
-WEBHOOK_EVENT_STATUS_VALUES: set[WebhookEventStatus] = {
-    "DELIVERED",
-    "FAILED",
-    "PENDING",
-    "PROCESSING",
-}
+from enum import StrEnum
 
 
-def check_webhook_event_status(value: str) -> WebhookEventStatus:
-    if value in WEBHOOK_EVENT_STATUS_VALUES:
-        return value
-    raise TypeError(f"Unexpected value {value!r}. Expected one of {WEBHOOK_EVENT_STATUS_VALUES!r}")
+class WebhookEventStatus(StrEnum):
+    DELIVERED = "DELIVERED"
+    FAILED = "FAILED"
+    PENDING = "PENDING"
+    PROCESSING = "PROCESSING"
+
+    def __str__(self) -> str:
+        return str(self.value)

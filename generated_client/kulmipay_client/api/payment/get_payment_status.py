@@ -33,7 +33,24 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | Error | ValidationError | PaymentStatusResponse | None:
+) -> Error | ValidationError | PaymentStatusResponse | None:
+    if response.status_code in (
+        200,
+        400,
+        401,
+        403,
+        404,
+        405,
+        413,
+        415,
+        429,
+        500,
+        503,
+    ):
+        try:
+            response.json()
+        except ValueError:
+            raise errors.UnparsableResponse(response.status_code, response.content) from None
     if response.status_code == 200:
         response_200 = PaymentStatusResponse.from_dict(response.json())
 
@@ -113,7 +130,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | Error | ValidationError | PaymentStatusResponse]:
+) -> Response[Error | ValidationError | PaymentStatusResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -126,7 +143,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: PaymentStatusRequest,
-) -> Response[Error | Error | ValidationError | PaymentStatusResponse]:
+) -> Response[Error | ValidationError | PaymentStatusResponse]:
     """Check payment status
 
      The invoice as it stands now, by `invoice_id`: where the push's outcome is read (or from a
@@ -164,7 +181,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: PaymentStatusRequest,
-) -> Error | Error | ValidationError | PaymentStatusResponse | None:
+) -> Error | ValidationError | PaymentStatusResponse | None:
     """Check payment status
 
      The invoice as it stands now, by `invoice_id`: where the push's outcome is read (or from a
@@ -197,7 +214,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: PaymentStatusRequest,
-) -> Response[Error | Error | ValidationError | PaymentStatusResponse]:
+) -> Response[Error | ValidationError | PaymentStatusResponse]:
     """Check payment status
 
      The invoice as it stands now, by `invoice_id`: where the push's outcome is read (or from a
@@ -233,7 +250,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: PaymentStatusRequest,
-) -> Error | Error | ValidationError | PaymentStatusResponse | None:
+) -> Error | ValidationError | PaymentStatusResponse | None:
     """Check payment status
 
      The invoice as it stands now, by `invoice_id`: where the push's outcome is read (or from a

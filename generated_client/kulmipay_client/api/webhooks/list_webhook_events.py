@@ -23,6 +23,19 @@ def _get_kwargs() -> dict[str, Any]:
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Error | list[WebhookEvent] | None:
+    if response.status_code in (
+        200,
+        401,
+        403,
+        405,
+        429,
+        500,
+        503,
+    ):
+        try:
+            response.json()
+        except ValueError:
+            raise errors.UnparsableResponse(response.status_code, response.content) from None
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
