@@ -134,6 +134,10 @@ def _pushes_and_numbers(forwarder: Forwarder) -> tuple[list[str], set[str]]:
 def test_a_forwarded_sandbox_gets_the_cap_and_only_the_test_phone(
     stand_in: Forwarder, tmp_path: Path, every_check: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if every_check and stand_in.label == "always-500":
+        pytest.skip(
+            "a stand-in that never answers 2xx gets no resend from any check: the audited run covers it"
+        )
     if every_check:
         # As if a schemathesis upgrade slipped a resending check into the list: the gate holds.
         everything = [check.name for check in checklist.BUILT_INS]
