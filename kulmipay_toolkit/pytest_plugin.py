@@ -73,9 +73,11 @@ class KulmiPayEmulator:
 
     def events(self, *, wait: float = 2.0) -> list[dict[str, Any]]:
         """The webhook events delivered so far, once nothing is left to deliver (bounded wait)."""
-        deliveries = self._emulator.sandbox.deliveries
+        sandbox = self._emulator.sandbox
         deadline = time.monotonic() + wait
-        while deliveries is not None and deliveries.pending() and time.monotonic() < deadline:
+        while sandbox.deliveries is not None and not sandbox.deliveries.idle(sandbox.book):
+            if time.monotonic() > deadline:
+                break
             time.sleep(0.01)
         return [event for event in self._sink.events() if isinstance(event, dict)]
 

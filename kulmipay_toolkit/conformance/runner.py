@@ -83,7 +83,7 @@ class _Egress:
     # The run's own emulator delivers its webhooks to the run's own sink, to be judged.
     sink: EventSink | None = None
     challenge: str = field(default="", repr=False)
-    pending_deliveries: Callable[[], int] | None = None
+    deliveries_idle: Callable[[], bool] | None = None
 
 
 def run(options: Options) -> Outcome:
@@ -184,7 +184,9 @@ def _egress(options: Options, token: str, seed: int, work: Path, stack: ExitStac
             drive=emulator.base_url.removesuffix(spec.base_path()),
             sink=sink,
             challenge=challenge,
-            pending_deliveries=deliveries.pending if deliveries is not None else None,
+            deliveries_idle=(lambda: deliveries.idle(emulator.sandbox.book))
+            if deliveries is not None
+            else None,
         )
     verify = str(options.ca_file) if options.ca_file else True
     target = guard.Target(
@@ -381,10 +383,10 @@ def _lifecycle(
 def _webhooks(egress: _Egress, token: str, timeout: float) -> webhook_probe.Delivered | None:
     """Drains the emulator's deliveries to the run's sink; what arrived, with each invoice's
     status read after it, or None when the run has no sink (not its own emulator)."""
-    if egress.sink is None or egress.pending_deliveries is None:
+    if egress.sink is None or egress.deliveries_idle is None:
         return None
     sink = egress.sink
-    webhook_probe.drain(egress.pending_deliveries, lambda: len(sink.events()))
+    webhook_probe.drain(egress.deliveries_idle, lambda: len(sink.events()))
     received = sink.events()
     statuses: dict[str, dict[str, object] | None] = {}
     headers = {"Authorization": f"Bearer {token}"}

@@ -26,12 +26,12 @@ CHECKS = ("events_carry_the_challenge", "events_follow_the_lifecycle", "events_a
 DRAIN_TIMEOUT = 5.0
 
 
-def drain(pending: Callable[[], int], received: Callable[[], int]) -> None:
+def drain(idle: Callable[[], bool], received: Callable[[], int]) -> None:
     """Waits (bounded) until the emulator has nothing left to deliver and arrivals have stopped."""
     deadline, seen = time.monotonic() + DRAIN_TIMEOUT, -1
     while time.monotonic() < deadline:
         now_seen = received()
-        if pending() == 0 and now_seen == seen:
+        if idle() and now_seen == seen:
             return
         seen = now_seen
         time.sleep(0.02)

@@ -113,6 +113,16 @@ class Deliveries:
     def pending(self) -> int:
         return sum(len(queue) for queue in self._queues.values())
 
+    def idle(self, book: Any) -> bool:
+        """Nothing left to send: every state the clock has reached is queued, and the queue is
+        empty (read from another thread; a false "busy" only makes the caller wait a tick)."""
+        now = self.clock.now()
+        for invoice_id, sent in list(self._emitted.items()):
+            record = book.invoices.get(invoice_id)
+            if record is not None and len(history(record, now)) > sent:
+                return False
+        return self.pending() == 0
+
     def wake(self, books: Any) -> None:
         """Called from the API's handlers (in the server's loop): start or nudge the task."""
         if self._wake is None:
