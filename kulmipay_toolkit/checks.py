@@ -51,16 +51,24 @@ class DomainRuleBroken(Failure):
 def accepted_push(response: Response, case: AnyCase) -> tuple[JSON, JSON] | None:
     """(request body, reply body) when this exchange is an accepted, valid STK push whose reply
     has an `invoice` object."""
-    if case.path != spec.stk_push_path() or response.status_code != 200 or not isinstance(case.body, dict):
+    body = answered_with_invoice(response, case, spec.STK_PUSH_OPERATION_ID)
+    return (case.body, body) if body is not None and isinstance(case.body, dict) else None
+
+
+def answered_with_invoice(response: Response, case: AnyCase, operation_id: str) -> JSON | None:
+    """The reply body of a 200 to a schema-valid request of that operation, when it carries an
+    `invoice` object; else None. What every push and lifecycle check judges, and nothing else."""
+    path = spec.operation(operation_id)[0]
+    if case.path != path or response.status_code != 200 or not isinstance(case.body, dict):
         return None
-    if not spec.request_body_validator().is_valid(case.body):
+    if not spec.request_body_validator(operation_id).is_valid(case.body):
         return None
     try:
         body = response.json()
     except ValueError:
         return None
     invoice = body.get("invoice") if isinstance(body, dict) else None
-    return (case.body, body) if isinstance(invoice, dict) else None
+    return body if isinstance(invoice, dict) else None
 
 
 def _broken(name: str, broken: AssertionError, case: AnyCase) -> DomainRuleBroken:

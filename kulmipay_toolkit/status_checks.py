@@ -13,7 +13,7 @@ import schemathesis
 from schemathesis import Case, CheckContext, Response
 
 from . import spec
-from .checks import NOT_APPLICABLE, DomainRuleBroken, accepted_push
+from .checks import NOT_APPLICABLE, DomainRuleBroken, accepted_push, answered_with_invoice
 
 JSON = dict[str, Any]
 AnyCase = Case[Any]
@@ -58,16 +58,8 @@ def _is_status(case: AnyCase) -> bool:
 
 def _status_invoice(response: Response, case: AnyCase) -> JSON | None:
     """The invoice of a 200 status reply to a valid request, else None."""
-    if not _is_status(case) or response.status_code != 200 or not isinstance(case.body, dict):
-        return None
-    if not spec.request_body_validator(spec.STATUS_OPERATION_ID).is_valid(case.body):
-        return None
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    invoice = body.get("invoice") if isinstance(body, dict) else None
-    return invoice if isinstance(invoice, dict) else None
+    body = answered_with_invoice(response, case, spec.STATUS_OPERATION_ID)
+    return None if body is None else body["invoice"]
 
 
 def _fail(name: str, problems: list[str], case: AnyCase) -> None:
