@@ -19,8 +19,8 @@ from schemathesis import Case, CheckContext, Response
 from schemathesis.core.failures import Failure
 
 from . import rules, spec
+from .spec import JSON
 
-JSON = dict[str, Any]
 AnyCase = Case[Any]
 Rule = Callable[[JSON, JSON, AnyCase], None]  # (request body, reply body, case)
 Check = Callable[[CheckContext, Response, AnyCase], bool | None]

@@ -14,8 +14,8 @@ from schemathesis import Case, CheckContext, Response
 
 from . import spec
 from .checks import NOT_APPLICABLE, DomainRuleBroken, accepted_push, answered_with_invoice
+from .spec import JSON
 
-JSON = dict[str, Any]
 AnyCase = Case[Any]
 CHECK_NAMES = (
     "status_agrees_with_push",

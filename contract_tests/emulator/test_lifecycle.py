@@ -8,7 +8,6 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import kulmipay
@@ -18,8 +17,8 @@ import yaml
 from contract_tests.conftest import AUTH, TEST_KEY, VALID_PUSH
 from kulmipay_toolkit import rules, spec
 from kulmipay_toolkit.emulator import RunningEmulator, Settings
+from kulmipay_toolkit.spec import JSON
 
-JSON = dict[str, Any]
 PUSH = spec.base_path() + spec.stk_push_path()
 STATUS = spec.base_path() + spec.status_path()
 ADVANCE = "/_emulator/clock/advance"

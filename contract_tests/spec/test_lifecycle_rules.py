@@ -4,14 +4,12 @@ follow from the enum, and the spec's status examples obey `set-exactly-when`. No
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from contract_tests.conftest import VALID_PUSH
 from kulmipay_toolkit import rules, spec
+from kulmipay_toolkit.spec import JSON
 
-JSON = dict[str, Any]
 NEVER_ANSWERS = "254700000002"  # the rules table's number whose prompt is never answered
 TIMELINES = {**rules.OUTCOMES, "any other number": rules.PAYS}
 

@@ -26,9 +26,9 @@ from contract_tests.unit.examples import pending_push
 from contract_tests.unit.test_spec_drift import clear_spec_caches
 from kulmipay_toolkit import checks, spec
 from kulmipay_toolkit.emulator.validation import field_errors
+from kulmipay_toolkit.spec import JSON
 from kulmipay_toolkit.strict import ContractViolation, strict_parse
 
-JSON = dict[str, Any]
 MISSING = object()
 # Zeros of digit sets that are Unicode decimal digits (Python's `\d` and `str.isdigit()` take them).
 ARABIC_INDIC = "\u0660"

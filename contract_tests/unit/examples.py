@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import Any
 
 from kulmipay_toolkit import spec
-
-JSON = dict[str, Any]
+from kulmipay_toolkit.spec import JSON
 
 
 def pending_push(change: Callable[[JSON], object] = lambda body: None) -> JSON:

@@ -19,8 +19,8 @@ from kulmipay_client.types import Response
 
 from contract_tests.unit.calls import BASE_URL, Style, new_client
 from kulmipay_toolkit import spec, strict
+from kulmipay_toolkit.spec import JSON
 
-JSON = dict[str, Any]
 StatusParsed = Response[Error | ValidationError | PaymentStatusResponse]
 
 STATUS_ID = spec.STATUS_OPERATION_ID

@@ -15,9 +15,8 @@ from kulmipay_client.models import Error, StkPushResponse, ValidationError
 
 from contract_tests.unit.calls import Parsed, Style, new_client, serve, start, strict_start, valid_push
 from contract_tests.unit.examples import pending_push
+from kulmipay_toolkit.spec import JSON
 from kulmipay_toolkit.strict import ContractViolation
-
-JSON = dict[str, Any]
 
 
 def generated(style: Style, router: respx.MockRouter, reply: httpx.Response) -> Parsed:

@@ -37,7 +37,6 @@ from contract_tests.unit import status_strategies
 from contract_tests.unit.calls import BASE_URL, STYLES, Style, new_client
 from contract_tests.unit.round_trip import comparable, object_properties
 from contract_tests.unit.status_calls import (
-    JSON,
     STATES,
     STATUS_ID,
     StatusParsed,
@@ -51,6 +50,7 @@ from contract_tests.unit.status_calls import (
     valid_status,
 )
 from kulmipay_toolkit import keys, spec, status_checks, strict
+from kulmipay_toolkit.spec import JSON
 from kulmipay_toolkit.strict import ContractViolation, strict_parse
 
 FIELDS = tuple(spec.request_fields(STATUS_ID))

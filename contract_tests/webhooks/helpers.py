@@ -20,8 +20,8 @@ from contract_tests.conftest import AUTH, VALID_PUSH
 from kulmipay_toolkit import spec
 from kulmipay_toolkit.emulator import RunningEmulator, Settings
 from kulmipay_toolkit.loopback import LoopbackServer
+from kulmipay_toolkit.spec import JSON
 
-JSON = dict[str, Any]
 T = TypeVar("T")
 
 # Made up for the tests; every leak test looks for it.

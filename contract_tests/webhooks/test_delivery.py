@@ -49,9 +49,9 @@ from contract_tests.webhooks.helpers import (
 from kulmipay_toolkit import rules, spec
 from kulmipay_toolkit.conformance.event_sink import EventSink
 from kulmipay_toolkit.emulator import RunningEmulator, Settings
+from kulmipay_toolkit.spec import JSON
 from kulmipay_toolkit.webhooks import events
 
-JSON = dict[str, Any]
 EVENT_FIELDS = tuple(spec.component_schema("CollectionEvent")["properties"])
 # An outcome whose first state change comes after every retry: its PENDING event is the only one
 # in play while a test walks the backoff.

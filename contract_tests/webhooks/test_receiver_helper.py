@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from kulmipay_toolkit import spec
+from kulmipay_toolkit.spec import JSON
 from kulmipay_toolkit.webhooks.receiver import (
     MAX_EVENT_BYTES,
     ForgedEvent,
@@ -20,7 +21,6 @@ from kulmipay_toolkit.webhooks.receiver import (
     verify_event,
 )
 
-JSON = dict[str, Any]
 TOPIC = "collection_event"
 
 

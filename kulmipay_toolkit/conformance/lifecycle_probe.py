@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 
 from .. import rules, spec, status_checks
+from ..spec import JSON
 from .results import Tally
 
-JSON = dict[str, Any]
 REMOTE_POLL_EVERY = 5.0
 REMOTE_MARGIN = 15.0
 REAL_CLOCK_POLL_EVERY = 0.5

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import gate, spec
+from ..spec import JSON
 from . import checklist
 
 REPRODUCTIONS_PER_CHECK = 3
-JSON = dict[str, Any]
 
 
 @dataclass

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import spec, status_checks
+from ..spec import JSON
 from .results import Failure, Results, Tally
 
-JSON = dict[str, Any]
 CHECKS = ("events_carry_the_challenge", "events_follow_the_lifecycle", "events_agree_with_status")
 DRAIN_TIMEOUT = 5.0
 

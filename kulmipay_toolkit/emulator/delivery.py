@@ -19,12 +19,12 @@ from typing import Any
 
 import httpx
 
+from ..spec import JSON
 from ..webhooks import events
 from .clock import Clock
 from .lifecycle import Record, history, invoice_at, is_final
 from .store import BoundedStore
 
-JSON = dict[str, Any]
 MAX_IN_FLIGHT = 8
 MAX_QUEUED = 10_000
 TICK = 0.1  # seconds of real time between looks at the clock while there is work

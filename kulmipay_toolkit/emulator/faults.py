@@ -9,15 +9,13 @@ import copy
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from .. import rules, spec
+from ..spec import JSON
 from .delivery import Deliveries
 from .lifecycle import Record, history, invoice_at, is_final
 from .pipeline import Sandbox, Settings
 from .reply import Reply
-
-JSON = dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,13 @@ import random
 import string
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 from .. import rules, spec
+from ..spec import JSON
 from .clock import Clock, RealClock
 from .lifecycle import Record, is_final, moment, status_reply
 from .store import DEFAULT_CAPACITY, BoundedStore
 
-JSON = dict[str, Any]
 ID_ALPHABET = string.ascii_uppercase + string.digits
 ID_LENGTH = 7
 

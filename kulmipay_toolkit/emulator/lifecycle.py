@@ -8,11 +8,10 @@ import copy
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from .. import rules, spec
+from ..spec import JSON
 
-JSON = dict[str, Any]
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
 
 

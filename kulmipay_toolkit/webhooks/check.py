@@ -25,7 +25,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -37,10 +36,10 @@ from ..conformance.verdict import CheckRow, Evidence, Verdict, decide
 from ..emulator.clock import ManualClock
 from ..emulator.invoices import InvoiceBook
 from ..emulator.lifecycle import history, invoice_at
+from ..spec import JSON
 from . import events
 
 DEFAULT_REPORT_DIR = Path("reports/webhook-check")
-JSON = dict[str, Any]
 CHECKS = (
     "valid_events_acknowledged",
     "duplicates_acknowledged",

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
 
 import jsonschema_rs
 
 from .. import spec
+from ..spec import JSON
 
-JSON = dict[str, Any]
 TOPIC = "collection_event"
 PROVIDER = "M-PESA"  # STK push is M-Pesa's; PESALINK events come from bank transfers
 
