@@ -35,13 +35,8 @@ def free_port() -> int:
 
 def child_env() -> dict[str, str]:
     """This environment without the toolkit's own settings (KULMIPAY_FAULT would make the sandbox
-    serve a fault profile, KULMIPAY_BASE_URL would point conformance at a remote server), except
-    KULMIPAY_SPEC, which every server and run must share."""
-    return {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("KULMIPAY_") or name == "KULMIPAY_SPEC"
-    }
+    serve a fault profile, KULMIPAY_BASE_URL would point conformance at a remote server)."""
+    return {name: value for name, value in os.environ.items() if not name.startswith("KULMIPAY_")}
 
 
 def toolkit_command() -> list[str]:

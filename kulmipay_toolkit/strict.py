@@ -68,15 +68,18 @@ def strict_parse(
     *,
     secrets: Iterable[str | None] = (),
     operation_id: str = spec.STK_PUSH_OPERATION_ID,
+    contract: spec.Spec | None = None,
 ) -> Reply:
     """The reply as a generated model, once the spec allows it; `ContractViolation` otherwise.
 
-    `secrets` (the key in use) are redacted from the error; key-shaped text always is."""
+    `secrets` (the key in use) are redacted from the error; key-shaped text always is. `contract`:
+    judge by another `Spec` (an edited copy) instead of the one this package ships."""
     status = int(response.status_code)
     headers = dict(response.headers)
     content_type = next((value for name, value in headers.items() if name.lower() == "content-type"), "")
-    path = spec.operation(operation_id)[0]
-    errors = spec.response_errors(
+    contract = contract or spec.default()
+    path = contract.operation(operation_id)[0]
+    errors = contract.response_errors(
         status, response.content, content_type=content_type, headers=headers, path=path
     )
     if errors:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +23,8 @@ from schemathesis.core.failures import Failure, FailureGroup
 
 from contract_tests.conftest import AUTH, VALID_PUSH, assert_conforms, push_url
 from contract_tests.unit.examples import pending_push
-from contract_tests.unit.test_spec_drift import clear_spec_caches
 from kulmipay_toolkit import checks, spec
+from kulmipay_toolkit.emulator import RunningEmulator, Settings
 from kulmipay_toolkit.emulator.validation import field_errors
 from kulmipay_toolkit.spec import JSON
 from kulmipay_toolkit.strict import ContractViolation, strict_parse
@@ -229,28 +229,23 @@ def test_body_errors_are_one_line_each_with_their_json_path() -> None:
 
 
 @pytest.fixture()
-def spec_with_uri_field(tmp_path: Path) -> Iterator[None]:
-    """KULMIPAY_SPEC points at a copy whose request has an optional `callback_url` (`format: uri`)."""
+def spec_with_uri_field(tmp_path: Path) -> spec.Spec:
+    """A `Spec` from a copy whose request has an optional `callback_url` (`format: uri`)."""
     document = copy.deepcopy(spec.document())  # the shared one is read-only
     fields = document["components"]["schemas"]["StkPushRequest"]["properties"]
     fields["callback_url"] = {"type": "string", "format": "uri", "x-source": "inferred"}
     edited = tmp_path / "openapi.yaml"
     edited.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("KULMIPAY_SPEC", str(edited))
-    clear_spec_caches()
-    try:
-        yield
-    finally:
-        patch.undo()
-        clear_spec_caches()
+    return spec.Spec(edited)
 
 
-@pytest.mark.usefixtures("spec_with_uri_field")
-def test_the_emulator_enforces_formats(http: httpx.Client) -> None:
-    assert "callback_url" in spec.request_fields()
-    assert field_errors(push(callback_url="https://merchant.example/paid")) == {}
-    assert field_errors(push(callback_url="")) == {"callback_url": ['"" is not a "uri"']}
-    served = http.post(push_url(), json=push(callback_url=""), headers=AUTH)
+def test_the_emulator_enforces_formats(spec_with_uri_field: spec.Spec) -> None:
+    edited = spec_with_uri_field
+    assert "callback_url" in edited.request_fields()
+    assert field_errors(push(callback_url="https://merchant.example/paid"), contract=edited) == {}
+    assert field_errors(push(callback_url=""), contract=edited) == {"callback_url": ['"" is not a "uri"']}
+    with RunningEmulator(Settings(spec=edited)) as emulator:
+        served = httpx.post(f"{emulator.base_url}/{push_url()}", json=push(callback_url=""), headers=AUTH)
     assert (served.status_code, served.json()) == (400, {"callback_url": ['"" is not a "uri"']})
-    assert spec.request_errors(json.dumps(push(callback_url="")).encode(), headers=AUTH) != []
+    assert edited.request_errors(json.dumps(push(callback_url="")).encode(), headers=AUTH) != []
+    assert "callback_url" not in spec.request_fields()  # the default contract is untouched

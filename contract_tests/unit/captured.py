@@ -23,12 +23,14 @@ def captured(style: Style, body: StkPushRequest) -> httpx.Request:
     return request
 
 
-def spec_errors(request: httpx.Request) -> list[Exception]:
-    """Every way the captured request breaks the spec: method, path, headers, body."""
-    return spec.request_errors(
+def spec_errors(request: httpx.Request, contract: spec.Spec | None = None) -> list[Exception]:
+    """Every way the captured request breaks the spec (or another `contract`): method, path,
+    headers, body."""
+    contract = contract or spec.default()
+    return contract.request_errors(
         request.content,
         headers=dict(request.headers),
         method=request.method.lower(),
-        path=request.url.path.removeprefix(spec.base_path()),
+        path=request.url.path.removeprefix(contract.base_path()),
         content_type=request.headers.get("content-type", ""),
     )

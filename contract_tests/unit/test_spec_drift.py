@@ -4,7 +4,7 @@ had not been run after a change) and the unchanged client's traffic no longer pa
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,36 +17,23 @@ from contract_tests.unit.calls import Style, new_client, serve, start, strict_st
 from contract_tests.unit.captured import spec_errors
 from contract_tests.unit.examples import pending_push
 from kulmipay_toolkit import spec
-from kulmipay_toolkit.strict import ContractViolation
+from kulmipay_toolkit.strict import ContractViolation, strict_parse
 
 Edit = Callable[[dict[str, Any]], None]
 
 
-def clear_spec_caches() -> None:
-    """Every cached loader in `spec` (document, openapi, stk_push_operation, and any added later)."""
-    for value in vars(spec).values():
-        if callable(getattr(value, "cache_clear", None)):
-            value.cache_clear()
-
-
 @pytest.fixture()
-def edited_spec(tmp_path: Path) -> Iterator[Callable[[Edit], None]]:
-    """Points KULMIPAY_SPEC at an edited copy; afterwards the real spec is back, caches and all."""
-    patch = pytest.MonkeyPatch()
+def edited_spec(tmp_path: Path) -> Callable[[Edit], spec.Spec]:
+    """A `Spec` loaded from an edited copy of the contract; the default one is not touched."""
 
-    def apply(edit: Edit) -> None:
+    def apply(edit: Edit) -> spec.Spec:
         document = copy.deepcopy(spec.document())  # the shared one is read-only
         edit(document)
         edited = tmp_path / "openapi.yaml"
         edited.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-        patch.setenv("KULMIPAY_SPEC", str(edited))
-        clear_spec_caches()
+        return spec.Spec(edited)
 
-    try:
-        yield apply
-    finally:
-        patch.undo()
-        clear_spec_caches()
+    return apply
 
 
 def rename_phone_number(document: dict[str, Any]) -> None:
@@ -62,29 +49,32 @@ def rename_invoice_currency(document: dict[str, Any]) -> None:
 
 
 def test_request_field_renamed_in_the_spec_fails_the_captured_request(
-    style: Style, router: respx.MockRouter, edited_spec: Callable[[Edit], None]
+    style: Style, router: respx.MockRouter, edited_spec: Callable[[Edit], spec.Spec]
 ) -> None:
     route = serve(router, httpx.Response(401, json={"detail": "Invalid api token"}))
     start(style, new_client(), valid_push())
     request = route.calls.last.request
     assert spec_errors(request) == []
-    edited_spec(rename_phone_number)
-    assert "msisdn" in spec.request_fields()
-    errors = spec_errors(request)
+    edited = edited_spec(rename_phone_number)
+    assert "msisdn" in edited.request_fields()
+    errors = spec_errors(request, edited)
     assert errors, "the client still sends phone_number and the spec now wants msisdn"
     assert '$: "msisdn" is a required property' in [str(error) for error in errors]
 
 
 def test_response_field_renamed_in_the_spec_fails_the_strict_helper(
-    style: Style, router: respx.MockRouter, edited_spec: Callable[[Edit], None]
+    style: Style, router: respx.MockRouter, edited_spec: Callable[[Edit], spec.Spec]
 ) -> None:
     serve(router, httpx.Response(200, json=pending_push()))
-    edited_spec(rename_invoice_currency)
+    reply = strict_start(style, new_client(), valid_push())  # today's contract: fine
+    edited = edited_spec(rename_invoice_currency)
     with pytest.raises(ContractViolation, match=r'\$\.invoice: "currency_code" is a required property'):
-        strict_start(style, new_client(), valid_push())
+        strict_parse(
+            httpx.Response(reply.status_code, content=reply.content, headers=reply.headers), contract=edited
+        )
 
 
-def test_caches_are_back_on_the_real_spec() -> None:
-    """Runs after the edits above (file order): nothing of the copies survived."""
-    assert "phone_number" in spec.request_fields()
-    assert "currency" in spec.component_schema("Invoice")["properties"]
+def test_an_edited_copy_leaves_the_default_contract_alone(edited_spec: Callable[[Edit], spec.Spec]) -> None:
+    edited = edited_spec(rename_phone_number)
+    assert "msisdn" in edited.request_fields() and "msisdn" not in spec.request_fields()
+    assert edited is not spec.default() and spec.default() is spec.load()

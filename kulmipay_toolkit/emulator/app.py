@@ -14,7 +14,6 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import spec
 from . import control
 from .faults import sandbox_for
 from .pipeline import Sandbox, Settings
@@ -38,7 +37,7 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         return _respond(await sandbox.handle(request.headers, request.stream()))
 
     async def openapi_document(request: Request) -> Response:
-        return FileResponse(spec.spec_path(), media_type="application/yaml")
+        return FileResponse(contract.path, media_type="application/yaml")
 
     async def status(request: Request) -> Response:
         sandbox.wake_deliveries()  # a read may be the first to see a state change: send its event
@@ -57,13 +56,18 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
             detail = f'Method "{request.method}" not allowed.'
         return _respond(error(exc.status_code, detail, **(exc.headers or {})))
 
-    push_path = spec.base_path() + spec.stk_push_path()
+    contract = sandbox.spec
+    push_path = contract.base_path() + contract.stk_push_path()
     app = Starlette(
         routes=[
             Route(push_path, stk_push, methods=["POST"]),
-            Route(spec.base_path() + spec.status_path(), status, methods=["POST"]),
-            Route(spec.base_path() + spec.operation(EVENTS_OPERATION_ID)[0], webhook_events, methods=["GET"]),
-            Route(spec.base_path() + SPEC_ROUTE, openapi_document, methods=["GET"]),
+            Route(contract.base_path() + contract.status_path(), status, methods=["POST"]),
+            Route(
+                contract.base_path() + contract.operation(EVENTS_OPERATION_ID)[0],
+                webhook_events,
+                methods=["GET"],
+            ),
+            Route(contract.base_path() + SPEC_ROUTE, openapi_document, methods=["GET"]),
             *control.routes(sandbox),
         ],
         exception_handlers={HTTPException: http_error},

@@ -84,7 +84,7 @@ class Deliveries:
         for moment in visited[sent:]:
             self._queue(record, self.event_body(invoice_at(record, moment)))
         self._emitted[record.invoice_id] = len(visited)
-        if is_final(visited[-1].state):
+        if is_final(record, visited[-1].state):
             del self._emitted[record.invoice_id]  # nothing more will happen to it
 
     def event_body(self, invoice: JSON) -> JSON:

@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .. import rules, spec
+from .. import rules
 from ..spec import JSON
 from .delivery import Deliveries
 from .lifecycle import Record, history, invoice_at, is_final
@@ -150,7 +150,7 @@ class AcceptsInvalidInput(Sandbox):
 
     def accept(self, payload: JSON) -> Reply:
         # A lax server coerces what it can and fills in the rest.
-        fallback = spec.request_fields()
+        fallback = self.spec.request_fields()
         try:
             return super().accept(payload)
         except (KeyError, ValueError, TypeError, ArithmeticError):
@@ -428,7 +428,7 @@ class UnknownInvoiceFound(Sandbox):
         reply = super().look_up(payload)
         if reply.status != 404:
             return reply
-        made_up = copy.deepcopy(spec.resolve({"$ref": "#/components/examples/StatusPending"})["value"])
+        made_up = copy.deepcopy(self.spec.resolve({"$ref": "#/components/examples/StatusPending"})["value"])
         made_up["invoice"]["invoice_id"] = payload["invoice_id"]
         return Reply(200, made_up)
 
@@ -490,12 +490,12 @@ class _NewestFirst(Deliveries):
         if sent is None:
             return
         visited = history(record, self.clock.now())
-        if len(visited) - sent < 2 and not is_final(visited[-1].state):
+        if len(visited) - sent < 2 and not is_final(record, visited[-1].state):
             return
         for moment in reversed(visited[sent:]):
             self._queue(record, self.event_body(invoice_at(record, moment)))
         self._emitted[record.invoice_id] = len(visited)
-        if is_final(visited[-1].state):
+        if is_final(record, visited[-1].state):
             del self._emitted[record.invoice_id]
 
 

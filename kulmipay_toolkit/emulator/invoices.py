@@ -26,10 +26,10 @@ def _nullable(schema: JSON) -> bool:
     return isinstance(declared, list) and "null" in declared
 
 
-def _with_spec_nulls(schema_name: str, values: JSON) -> JSON:
+def _with_spec_nulls(contract: spec.Spec, schema_name: str, values: JSON) -> JSON:
     """`values` plus every other nullable property of the named schema, set to null, so the
     reply carries each documented key as the real API does."""
-    properties = spec.component_schema(schema_name)["properties"]
+    properties = contract.component_schema(schema_name)["properties"]
     nulls = {name: None for name, schema in properties.items() if _nullable(schema)}
     return values | {name: None for name in nulls if name not in values}
 
@@ -42,8 +42,13 @@ class InvoiceBook:
     """Issues invoices and remembers recent ones and the customers seen, within bounds."""
 
     def __init__(
-        self, seed: int | None = None, capacity: int = DEFAULT_CAPACITY, clock: Clock | None = None
+        self,
+        seed: int | None = None,
+        capacity: int = DEFAULT_CAPACITY,
+        clock: Clock | None = None,
+        contract: spec.Spec | None = None,
     ) -> None:
+        self.contract = contract or spec.default()
         self._random = random.Random(seed)
         self._salt = str(seed)
         self.clock: Clock = clock or RealClock()
@@ -63,6 +68,7 @@ class InvoiceBook:
             digest = hashlib.sha256(f"{self._salt}:{phone_number}".encode()).digest()
             customer_id = "".join(ID_ALPHABET[byte % len(ID_ALPHABET)] for byte in digest[:ID_LENGTH])
             known = _with_spec_nulls(
+                self.contract,
                 "Customer",
                 {
                     "customer_id": customer_id,
@@ -80,6 +86,7 @@ class InvoiceBook:
         timestamp = now()
         charge = rules.charge_for(request["amount"], request.get("mobile_tarrif"))
         invoice = _with_spec_nulls(
+            self.contract,
             "Invoice",
             {
                 "invoice_id": self._new_invoice_id(),
@@ -97,6 +104,7 @@ class InvoiceBook:
             },
         )
         reply = _with_spec_nulls(
+            self.contract,
             "StkPushResponse",
             {
                 "invoice": invoice,
@@ -108,7 +116,8 @@ class InvoiceBook:
                 "updated_at": timestamp,
             },
         )
-        record = Record(copy.deepcopy(reply), self.clock.now(), rules.outcome_for(request["phone_number"]))
+        outcome = rules.outcome_for(request["phone_number"])
+        record = Record(copy.deepcopy(reply), self.clock.now(), outcome, self.contract)
         self.invoices.put(invoice["invoice_id"], record)
         return reply
 
@@ -124,7 +133,7 @@ class InvoiceBook:
             raise KeyError(invoice_id)
         now = self.clock.now()
         current = moment(record, now).state
-        if is_final(current):
+        if is_final(record, current):
             raise ValueError(f"invoice {invoice_id} is already {current}")
         record.settled = (now, state, failed_code)
         return status_reply(record, now)

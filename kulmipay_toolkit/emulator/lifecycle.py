@@ -22,6 +22,7 @@ class Record:
     reply: JSON
     pushed_at: float
     outcome: rules.Outcome
+    contract: spec.Spec
     settled: tuple[float, str, str | None] | None = None  # (clock time, state, failed_code)
 
     @property
@@ -38,7 +39,7 @@ class Moment:
 
 def history(record: Record, now: float) -> list[Moment]:
     """Every state the invoice has been in by `now`, in order, each with when it began."""
-    visited = [Moment(spec.state_machine().initial, 0.0, None)]
+    visited = [Moment(record.contract.state_machine().initial, 0.0, None)]
     for after, _ in record.outcome.steps:
         if record.pushed_at + after <= now:
             current = moment(record, record.pushed_at + after)
@@ -52,12 +53,13 @@ def history(record: Record, now: float) -> list[Moment]:
 
 def moment(record: Record, now: float) -> Moment:
     age = now - record.pushed_at
-    current = Moment(spec.state_machine().initial, 0.0, None)
+    current = Moment(record.contract.state_machine().initial, 0.0, None)
     for after, state in record.outcome.steps:
         if record.settled is not None and record.pushed_at + after > record.settled[0]:
             break  # a settlement cuts the phone's own timeline short
         if after <= age:
-            failed = record.outcome.failed_code if state in _failure_states() else None
+            failing = record.contract.state_machine().set_exactly_when["failed_code"]
+            failed = record.outcome.failed_code if state in failing else None
             current = Moment(state, after, failed)
     if record.settled is not None and record.settled[0] <= now:
         settled_at, state, failed_code = record.settled
@@ -65,8 +67,8 @@ def moment(record: Record, now: float) -> Moment:
     return current
 
 
-def is_final(state: str) -> bool:
-    return state in spec.state_machine().terminal
+def is_final(record: Record, state: str) -> bool:
+    return state in record.contract.state_machine().terminal
 
 
 def receipt(invoice_id: str) -> str:
@@ -88,30 +90,28 @@ def status_reply(record: Record, now: float) -> JSON:
     invoice = push.pop("invoice")
     current = moment(record, now)
     invoice["state"] = current.state
-    _fill_state_fields(invoice, current, record.invoice_id)
+    _fill_state_fields(invoice, current, record)
     if current.since:
         changed = datetime.fromisoformat(invoice["created_at"]) + timedelta(seconds=current.since)
         invoice["updated_at"] = changed.isoformat(timespec="seconds")
     if current.state == rules.COMPLETE_STATE:
         invoice["clearing_status"] = rules.SETTLED_CLEARING_STATUS
     meta = {
-        name: push[name] for name in spec.component_schema("PaymentStatusMeta")["properties"] if name in push
+        name: push[name]
+        for name in record.contract.component_schema("PaymentStatusMeta")["properties"]
+        if name in push
     }
     meta["updated_at"] = invoice["updated_at"]
     return {"invoice": invoice, "meta": meta}
 
 
-def _fill_state_fields(invoice: JSON, current: Moment, invoice_id: str) -> None:
+def _fill_state_fields(invoice: JSON, current: Moment, record: Record) -> None:
     """The fields the spec's state machine sets exactly in some states, set or nulled to match."""
     values = {
-        "mpesa_reference": receipt(invoice_id),
+        "mpesa_reference": receipt(record.invoice_id),
         "failed_code": current.failed_code,
         "failed_reason": rules.FAILURE_REASONS.get(current.failed_code or "", "The payment failed"),
     }
-    for name, states in spec.state_machine().set_exactly_when.items():
+    for name, states in record.contract.state_machine().set_exactly_when.items():
         invoice[name] = values.get(name) if current.state in states else None
     invoice["failed_code_link"] = rules.FAILED_CODE_LINK if invoice.get("failed_code") else None
-
-
-def _failure_states() -> tuple[str, ...]:
-    return spec.state_machine().set_exactly_when["failed_code"]

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from .. import spec
 from ..guard import is_loopback
+from ..spec import Spec
 from . import auth
 from .body import BadBody, check_media_type, parse_object, read_limited
 from .clock import clock_for
@@ -36,6 +37,7 @@ class Settings:
     allowed_keys: frozenset[str] = field(default_factory=frozenset)
     capacity: int = DEFAULT_CAPACITY
     clock: str = "real"  # or "manual": moved only through the control plane
+    spec: Spec | None = None  # the contract to serve; None: the one this package ships
     webhook_url: str | None = None  # where `collection_event`s go (loopback, or an allowed host)
     webhook_challenge: str = field(default="", repr=False)
     webhook_allowed_hosts: tuple[str, ...] = ()
@@ -68,8 +70,9 @@ class Sandbox:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.spec: Spec = settings.spec or spec.default()
         self.clock = clock_for(settings.clock)
-        self.book = InvoiceBook(settings.seed, settings.capacity, self.clock)
+        self.book = InvoiceBook(settings.seed, settings.capacity, self.clock, self.spec)
         self.deliveries = self.make_deliveries() if settings.webhook_url else None
 
     async def handle(self, headers: Mapping[str, str], chunks: AsyncIterator[bytes]) -> Reply:
@@ -105,7 +108,7 @@ class Sandbox:
         return auth.authenticate(authorization, self.settings.allowed_keys)
 
     def validate(self, payload: dict[str, Any]) -> Reply | None:
-        errors = field_errors(payload)
+        errors = field_errors(payload, spec.STK_PUSH_OPERATION_ID, self.spec)
         return Reply(400, errors) if errors else None
 
     def accept(self, payload: dict[str, Any]) -> Reply:
@@ -142,7 +145,7 @@ class Sandbox:
         return reply
 
     def validate_status(self, payload: dict[str, Any]) -> Reply | None:
-        errors = field_errors(payload, spec.STATUS_OPERATION_ID)
+        errors = field_errors(payload, spec.STATUS_OPERATION_ID, self.spec)
         return Reply(400, errors) if errors else None
 
     def look_up(self, payload: dict[str, Any]) -> Reply:

@@ -23,7 +23,6 @@ import uvicorn
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
-from .. import spec
 from ..loopback import LOOPBACK, LoopbackServer, listen
 from .app import create_app
 from .faults import sandbox_for
@@ -202,7 +201,7 @@ class RunningEmulator:
 
     @property
     def base_url(self) -> str:
-        return f"{self._server.origin}{spec.base_path()}"
+        return f"{self._server.origin}{self.sandbox.spec.base_path()}"
 
     def ssl_context(self) -> ssl.SSLContext | None:
         if self.certificates is None:
