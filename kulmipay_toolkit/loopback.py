@@ -92,8 +92,12 @@ class LoopbackServer:
             started.wait(0.01)
         raise RuntimeError(f"the server did not start within {START_TIMEOUT:.0f} s")
 
-    def stop(self) -> None:
+    def request_stop(self) -> None:
+        """Asks the server to stop without waiting: several then wind down together."""
         self.server.should_exit = True
+
+    def stop(self) -> None:
+        self.request_stop()
         self._thread.join(timeout=10)
         self._socket.close()
 

@@ -164,7 +164,8 @@ def _egress(options: Options, token: str, seed: int, work: Path, stack: ExitStac
     if options.base_url is None:
         guard.check_target(guard.Target("http://127.0.0.1/", token))  # the key, before starting anything
         sink = EventSink()
-        sink_url = stack.enter_context(LoopbackServer(sink)).origin + "/collection-events"
+        sink_server = stack.enter_context(LoopbackServer(sink))
+        sink_url = sink_server.origin + "/collection-events"
         challenge = secrets.token_urlsafe(24)
         settings = Settings(
             fault=options.fault, seed=seed, clock="manual", webhook_url=sink_url, webhook_challenge=challenge
@@ -172,6 +173,9 @@ def _egress(options: Options, token: str, seed: int, work: Path, stack: ExitStac
         emulator = stack.enter_context(
             RunningEmulator(settings, tls_directory=work / "tls" if options.tls else None)
         )
+        # Run first on the way out: both servers wind down together, not one after the other.
+        stack.callback(sink_server.request_stop)
+        stack.callback(emulator.request_stop)
         ca = emulator.certificates.ca_file if emulator.certificates else None
         verify: str | bool = str(ca) if ca else True
         clearance = guard.clearance_for(guard.Target(emulator.base_url, token), trusted_by=guard.OWN_EMULATOR)

@@ -212,6 +212,9 @@ class RunningEmulator:
         self._server.start()
         return self
 
+    def request_stop(self) -> None:
+        self._server.request_stop()
+
     def stop(self) -> None:
         self._server.stop()
 
