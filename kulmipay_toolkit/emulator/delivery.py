@@ -22,7 +22,7 @@ import httpx
 from ..spec import JSON
 from ..webhooks import events
 from .clock import Clock
-from .lifecycle import Record, history, invoice_at, is_final
+from .lifecycle import Moment, Record, history, invoice_at, is_final
 from .store import BoundedStore
 
 MAX_IN_FLIGHT = 8
@@ -81,15 +81,27 @@ class Deliveries:
         if sent is None:
             return
         visited = history(record, self.clock.now())
-        for moment in visited[sent:]:
+        final = is_final(record, visited[-1].state)
+        new = visited[sent:]
+        if not self.ready(new, final):
+            return
+        for moment in self.in_order(new):
             self._queue(record, self.event_body(invoice_at(record, moment)))
         self._emitted[record.invoice_id] = len(visited)
-        if is_final(record, visited[-1].state):
+        if final:
             del self._emitted[record.invoice_id]  # nothing more will happen to it
 
+    # The steps a delivery fault profile overrides: what an event says, when states go out, in
+    # which order.
+
     def event_body(self, invoice: JSON) -> JSON:
-        """The step a delivery fault profile overrides."""
         return events.event_for(invoice, self.challenge)
+
+    def ready(self, new: list[Moment], final: bool) -> bool:
+        return True
+
+    def in_order(self, new: list[Moment]) -> list[Moment]:
+        return new
 
     def _queue(self, record: Record, body: JSON) -> None:
         event = Event(str(uuid.uuid4()), record.invoice_id, body, due=self.clock.now())

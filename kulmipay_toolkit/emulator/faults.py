@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .. import rules
 from ..spec import JSON
 from .delivery import Deliveries
-from .lifecycle import Record, history, invoice_at, is_final
+from .lifecycle import Moment
 from .pipeline import Sandbox, Settings
 from .reply import Reply
 
@@ -437,14 +437,6 @@ class UnknownInvoiceFound(Sandbox):
 # emulator's webhook at a sink it judges (`conformance/webhook_probe.py`).
 
 
-class _DeliveryFault(Sandbox):
-    deliveries_class: type[Deliveries] = Deliveries
-
-    def make_deliveries(self) -> Deliveries:
-        assert self.settings.webhook_url is not None
-        return self.deliveries_class(self.settings.webhook_url, self.settings.webhook_challenge, self.clock)
-
-
 class _NoChallenge(Deliveries):
     def event_body(self, invoice: JSON) -> JSON:
         body = super().event_body(invoice)
@@ -458,7 +450,7 @@ class _NoChallenge(Deliveries):
     caught_by="events_carry_the_challenge",
     phases=(),  # caught by the run's own probes, no schemathesis needed
 )
-class EventWithoutChallenge(_DeliveryFault):
+class EventWithoutChallenge(Sandbox):
     deliveries_class = _NoChallenge
 
 
@@ -475,28 +467,19 @@ class _StaleValue(Deliveries):
     caught_by="events_agree_with_status",
     phases=(),  # caught by the run's own probes, no schemathesis needed
 )
-class EventDisagreesWithStatus(_DeliveryFault):
+class EventDisagreesWithStatus(Sandbox):
     deliveries_class = _StaleValue
 
 
 class _NewestFirst(Deliveries):
-    """Holds an invoice's creation event back and sends whatever states piled up newest first."""
+    """Holds an invoice's events back until two states or a final one piled up, then sends them
+    newest first (a creation event thus goes out after the state that followed it)."""
 
-    def watch(self, record: Record) -> None:
-        self._emitted[record.invoice_id] = 0  # no creation event now: it goes out with the next state
+    def ready(self, new: list[Moment], final: bool) -> bool:
+        return len(new) >= 2 or final
 
-    def notice(self, record: Record) -> None:
-        sent = self._emitted.get(record.invoice_id)
-        if sent is None:
-            return
-        visited = history(record, self.clock.now())
-        if len(visited) - sent < 2 and not is_final(record, visited[-1].state):
-            return
-        for moment in reversed(visited[sent:]):
-            self._queue(record, self.event_body(invoice_at(record, moment)))
-        self._emitted[record.invoice_id] = len(visited)
-        if is_final(record, visited[-1].state):
-            del self._emitted[record.invoice_id]
+    def in_order(self, new: list[Moment]) -> list[Moment]:
+        return new[::-1]
 
 
 @fault(
@@ -505,5 +488,5 @@ class _NewestFirst(Deliveries):
     caught_by="events_follow_the_lifecycle",
     phases=(),  # caught by the run's own probes, no schemathesis needed
 )
-class EventsOutOfOrder(_DeliveryFault):
+class EventsOutOfOrder(Sandbox):
     deliveries_class = _NewestFirst

@@ -68,6 +68,8 @@ def check_webhook_url(url: str, allowed_hosts: tuple[str, ...]) -> None:
 class Sandbox:
     """Behaves as KulmiPay's sandbox does for STK push, as far as the spec and rules say."""
 
+    deliveries_class: type[Deliveries] = Deliveries
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.spec: Spec = settings.spec or spec.default()
@@ -121,9 +123,9 @@ class Sandbox:
         return Reply(200, reply)
 
     def make_deliveries(self) -> Deliveries:
-        """The webhook deliverer; delivery fault profiles return a subclass."""
+        """The webhook deliverer; delivery fault profiles set `deliveries_class`."""
         assert self.settings.webhook_url is not None
-        return Deliveries(self.settings.webhook_url, self.settings.webhook_challenge, self.clock)
+        return self.deliveries_class(self.settings.webhook_url, self.settings.webhook_challenge, self.clock)
 
     def wake_deliveries(self) -> None:
         """After the clock moved: states may have changed and retries come due."""
