@@ -23,9 +23,10 @@ from typing import Any, Final
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit
 
 import httpx
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from . import guard, spec
+from .loopback import read_body
 
 HEADER: Final = "X-KulmiPay-Toolkit-Gate"
 REFUSED: Final = "refused"
@@ -173,7 +174,7 @@ class Gate:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        body = await _read(receive)
+        body = await read_body(receive, MAX_BODY)
         if body is None:
             await _answer(send, 413, "request body over 1 MiB", REFUSED)
             return
@@ -228,17 +229,6 @@ def describe_failure(problem: httpx.HTTPError) -> str:
     if isinstance(problem, httpx.RemoteProtocolError):
         return f"the server broke the HTTP exchange (HTTP spoken to a TLS port?): {text[:120]}"
     return f"{type(problem).__name__}: {text[:160]}"
-
-
-async def _read(receive: Receive) -> bytes | None:
-    received = bytearray()
-    while True:
-        message: Message = await receive()
-        received += message.get("body", b"")
-        if len(received) > MAX_BODY:
-            return None
-        if not message.get("more_body"):
-            return bytes(received)
 
 
 async def _answer(send: Send, status: int, detail: str, kind: str) -> None:

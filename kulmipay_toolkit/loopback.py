@@ -12,10 +12,23 @@ from pathlib import Path
 from types import TracebackType
 
 import uvicorn
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive
 
 LOOPBACK = "127.0.0.1"
 START_TIMEOUT = 10.0
+
+
+async def read_body(receive: Receive, limit: int) -> bytes | None:
+    """A raw ASGI request's whole body, or None once it is over `limit` bytes (for the small
+    ASGI apps served here: the egress gate, the run's webhook sink)."""
+    received = bytearray()
+    while True:
+        message: Message = await receive()
+        received += message.get("body", b"")
+        if len(received) > limit:
+            return None
+        if not message.get("more_body"):
+            return bytes(received)
 
 
 def listen(port: int = 0) -> socket.socket:

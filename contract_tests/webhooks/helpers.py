@@ -14,12 +14,12 @@ from typing import Any, ClassVar, TypeVar
 
 import httpx
 import pytest
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from contract_tests.conftest import AUTH, VALID_PUSH
 from kulmipay_toolkit import spec
 from kulmipay_toolkit.emulator import RunningEmulator, Settings
-from kulmipay_toolkit.loopback import LoopbackServer
+from kulmipay_toolkit.loopback import LoopbackServer, read_body
 from kulmipay_toolkit.spec import JSON
 
 T = TypeVar("T")
@@ -67,14 +67,9 @@ class ScriptedReceiver:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        body = bytearray()
-        while True:
-            message: Message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await read_body(receive, 1024 * 1024)
         try:
-            parsed: Any = json.loads(body)
+            parsed: Any = json.loads(body) if body is not None else None
         except ValueError:
             parsed = None
         with self._lock:

@@ -8,9 +8,12 @@ import json
 import threading
 from typing import Any
 
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
+
+from ..loopback import read_body
 
 MAX_EVENTS = 10_000
+MAX_EVENT_BYTES = 1024 * 1024  # an event over this is kept as None: a finding, not a crash
 
 
 class EventSink:
@@ -21,14 +24,9 @@ class EventSink:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        body = bytearray()
-        while True:
-            message: Message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await read_body(receive, MAX_EVENT_BYTES)
         try:
-            event = json.loads(body)
+            event = json.loads(body) if body is not None else None
         except ValueError:
             event = None  # kept: an event that is not JSON is a finding too
         with self._lock:
