@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from typing import Any, Literal
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal, TypeVar
 
 import httpx
 import respx
@@ -19,6 +20,7 @@ from contract_tests.conftest import TEST_KEY, VALID_PUSH
 from kulmipay_toolkit import spec, strict
 
 Style = Literal["sync", "async"]
+R = TypeVar("R")
 STYLES: tuple[Style, ...] = ("sync", "async")
 Parsed = Response[Error | ValidationError | StkPushResponse]
 
@@ -43,27 +45,36 @@ def serve(router: respx.MockRouter, reply: httpx.Response | None = None, **mock:
     return route.mock(return_value=reply, **mock)
 
 
-def start(style: Style, client: AuthenticatedClient, body: StkPushRequest) -> Parsed:
-    """`sync_detailed` or `asyncio_detailed`."""
+def in_style(
+    style: Style, client: AuthenticatedClient, sync: Callable[[], R], asynchronous: Callable[[], Awaitable[R]]
+) -> R:
+    """One call, the way `style` says, inside the client's own context (each call opens and closes it)."""
     if style == "sync":
         with client:
-            return start_mpesa_stk_push.sync_detailed(client=client, body=body)
+            return sync()
 
-    async def run() -> Parsed:
+    async def run() -> R:
         async with client:
-            return await start_mpesa_stk_push.asyncio_detailed(client=client, body=body)
+            return await asynchronous()
 
     return asyncio.run(run())
+
+
+def start(style: Style, client: AuthenticatedClient, body: StkPushRequest) -> Parsed:
+    """`sync_detailed` or `asyncio_detailed`."""
+    return in_style(
+        style,
+        client,
+        lambda: start_mpesa_stk_push.sync_detailed(client=client, body=body),
+        lambda: start_mpesa_stk_push.asyncio_detailed(client=client, body=body),
+    )
 
 
 def strict_start(style: Style, client: AuthenticatedClient, body: StkPushRequest) -> Response[strict.Reply]:
     """The strict helper's sync or async variant."""
-    if style == "sync":
-        with client:
-            return strict.strict_start_mpesa_stk_push(client=client, body=body)
-
-    async def run() -> Response[strict.Reply]:
-        async with client:
-            return await strict.strict_start_mpesa_stk_push_async(client=client, body=body)
-
-    return asyncio.run(run())
+    return in_style(
+        style,
+        client,
+        lambda: strict.strict_start_mpesa_stk_push(client=client, body=body),
+        lambda: strict.strict_start_mpesa_stk_push_async(client=client, body=body),
+    )

@@ -5,7 +5,6 @@ The client settings, base URL and call styles are calls.py's own: only the opera
 
 from __future__ import annotations
 
-import asyncio
 import copy
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +16,7 @@ from kulmipay_client.api.payment import get_payment_status
 from kulmipay_client.models import Error, PaymentStatusRequest, PaymentStatusResponse, ValidationError
 from kulmipay_client.types import Response
 
-from contract_tests.unit.calls import BASE_URL, Style, new_client
+from contract_tests.unit.calls import BASE_URL, Style, in_style, new_client
 from kulmipay_toolkit import spec, strict
 from kulmipay_toolkit.spec import JSON
 
@@ -32,8 +31,8 @@ _REPLY = httpx.Response(401, json={"detail": "Invalid api token"})
 
 
 def valid_status() -> PaymentStatusRequest:
-    """The spec's `byInvoice` request example, as a model."""
-    return PaymentStatusRequest(invoice_id="QZ7L0RK")
+    """The spec's first request example (`byInvoice`), as a model."""
+    return PaymentStatusRequest.from_dict(spec.request_examples(STATUS_ID)[0])
 
 
 def serve_status(router: respx.MockRouter, reply: httpx.Response | None = None, **mock: Any) -> respx.Route:
@@ -44,30 +43,24 @@ def serve_status(router: respx.MockRouter, reply: httpx.Response | None = None, 
 
 def get_status(style: Style, client: AuthenticatedClient, body: PaymentStatusRequest) -> StatusParsed:
     """`get_payment_status.sync_detailed` or `asyncio_detailed`."""
-    if style == "sync":
-        with client:
-            return get_payment_status.sync_detailed(client=client, body=body)
-
-    async def run() -> StatusParsed:
-        async with client:
-            return await get_payment_status.asyncio_detailed(client=client, body=body)
-
-    return asyncio.run(run())
+    return in_style(
+        style,
+        client,
+        lambda: get_payment_status.sync_detailed(client=client, body=body),
+        lambda: get_payment_status.asyncio_detailed(client=client, body=body),
+    )
 
 
 def strict_get_status(
     style: Style, client: AuthenticatedClient, body: PaymentStatusRequest
 ) -> Response[strict.Reply]:
     """The strict helper's sync or async variant."""
-    if style == "sync":
-        with client:
-            return strict.strict_get_payment_status(client=client, body=body)
-
-    async def run() -> Response[strict.Reply]:
-        async with client:
-            return await strict.strict_get_payment_status_async(client=client, body=body)
-
-    return asyncio.run(run())
+    return in_style(
+        style,
+        client,
+        lambda: strict.strict_get_payment_status(client=client, body=body),
+        lambda: strict.strict_get_payment_status_async(client=client, body=body),
+    )
 
 
 def captured_status(style: Style, body: PaymentStatusRequest) -> httpx.Request:
