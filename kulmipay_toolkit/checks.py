@@ -19,6 +19,7 @@ from schemathesis import Case, CheckContext, Response
 from schemathesis.core.failures import Failure
 
 from . import rules, spec
+from .errors import NotApplicable
 from .spec import JSON
 
 AnyCase = Case[Any]
@@ -29,10 +30,6 @@ NOT_APPLICABLE = True
 
 
 DOMAIN_RULES: list[str] = []
-
-
-class NotApplicable(Exception):
-    """Raised by a rule when the reply lacks what it judges (an optional field left out)."""
 
 
 def field_of(data: JSON, name: str) -> Any:

@@ -26,6 +26,7 @@ import httpx
 from starlette.types import Receive, Scope, Send
 
 from . import guard, spec
+from .errors import GuardRefusal
 from .loopback import read_body
 
 HEADER: Final = "X-KulmiPay-Toolkit-Gate"
@@ -53,7 +54,7 @@ class EgressPolicy:
     def __init__(self, test_phone: str | None, max_pushes: int | None) -> None:
         if not test_phone or max_pushes is None or max_pushes < 0:
             # Fail closed: a gate without its limits would be a gate in name only.
-            raise guard.GuardRefusal("the egress gate needs a test phone and a push budget; nothing was sent")
+            raise GuardRefusal("the egress gate needs a test phone and a push budget; nothing was sent")
         self.test_phone = test_phone
         self.max_pushes = max_pushes
         self.pushes = 0

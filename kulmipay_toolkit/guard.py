@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import keys, spec
+from .errors import GuardRefusal
 
 DEFAULT_MAX_PUSHES = 5
 # The client probe takes one push and schemathesis needs at least one accepted push for the
@@ -42,10 +43,6 @@ DIALABLE = re.compile(r"\+?\d(?:[\s().\-/+]*\d){6,}")
 OWN_EMULATOR = "the emulator this run started"
 OPT_IN = "trusted on the user's word (--trust-target / KULMIPAY_TRUST_TARGET=1)"
 PROVEN = "proved to be this toolkit's emulator (identity handshake)"
-
-
-class GuardRefusal(Exception):
-    """The run must not start. The message says why and what to do instead."""
 
 
 @dataclass(frozen=True)

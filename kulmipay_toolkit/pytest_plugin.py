@@ -52,7 +52,7 @@ class KulmiPayEmulator:
                 # Starlette 1.x would rather its test transport ran on `httpx2`; on httpx it still works.
                 warnings.simplefilter("ignore", StarletteDeprecationWarning)
                 from starlette.testclient import TestClient
-            app = create_app(sandbox=self._emulator.sandbox)
+            app = create_app(emulator=self._emulator.emulator)
             auth = {"Authorization": f"Bearer {self.token}"}
             client.set_httpx_client(TestClient(app, base_url=self.base_url, headers=auth))
             transport = httpx.ASGITransport(app=app)
@@ -73,9 +73,9 @@ class KulmiPayEmulator:
 
     def events(self, *, wait: float = 2.0) -> list[dict[str, Any]]:
         """The webhook events delivered so far, once nothing is left to deliver (bounded wait)."""
-        sandbox = self._emulator.sandbox
+        emulator = self._emulator.emulator
         deadline = time.monotonic() + wait
-        while sandbox.deliveries is not None and not sandbox.deliveries.idle(sandbox.book):
+        while emulator.deliveries is not None and not emulator.deliveries.idle(emulator.book):
             if time.monotonic() > deadline:
                 break
             time.sleep(0.01)

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import jsonschema_rs
 import yaml
 
+from .errors import BodySchemaError
+
 if TYPE_CHECKING:
     from jsonschema_path import SchemaPath
     from openapi_core import OpenAPI
@@ -299,10 +301,6 @@ def _json_path(parts: list[str | int]) -> str:
         else:
             path += f"[{json.dumps(part)}]"
     return path
-
-
-class BodySchemaError(ValueError):
-    """One way a body breaks its schema, as `body_errors` words it."""
 
 
 @dataclass(frozen=True)

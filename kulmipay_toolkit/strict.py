@@ -29,12 +29,12 @@ from kulmipay_client.models import (
 )
 from kulmipay_client.types import Response
 
-from . import keys, spec
+from . import spec
+from .errors import BodySchemaError
+from .errors import ContractViolation as ContractViolation  # raised to users of the strict helpers
 
-Reply = StkPushResponse | PaymentStatusResponse | Error | ValidationError
-
-# Schema errors quote the offending value, which can be the whole body.
-_EXCERPT = 200
+# Any model a documented reply parses into.
+ParsedModel = StkPushResponse | PaymentStatusResponse | Error | ValidationError
 
 
 class RawResponse(Protocol):
@@ -50,26 +50,13 @@ class RawResponse(Protocol):
     def headers(self) -> Mapping[str, str]: ...
 
 
-class ContractViolation(ValueError):
-    """A reply the spec does not allow, or a spec-valid one the generated models cannot read.
-
-    `problems` lists what broke, one entry each; neither it nor the message carries a key."""
-
-    def __init__(self, status: int, problems: Iterable[str], *, secrets: Iterable[str | None] = ()) -> None:
-        hidden = tuple(secrets)
-        self.status = status
-        # Redacted before shortened, so that a cut can never leave part of a key behind.
-        self.problems = tuple(_short(_redacted(problem, hidden)) for problem in problems)
-        super().__init__(f"HTTP {status} reply breaks the contract: " + "; ".join(self.problems))
-
-
 def strict_parse(
     response: RawResponse,
     *,
     secrets: Iterable[str | None] = (),
     operation_id: str = spec.STK_PUSH_OPERATION_ID,
     contract: spec.Spec | None = None,
-) -> Reply:
+) -> ParsedModel:
     """The reply as a generated model, once the spec allows it; `ContractViolation` otherwise.
 
     `secrets` (the key in use) are redacted from the error; key-shaped text always is. `contract`:
@@ -109,7 +96,7 @@ def strict_parse(
 
 def strict_start_mpesa_stk_push(
     *, client: AuthenticatedClient | Client, body: StkPushRequest
-) -> Response[Reply]:
+) -> Response[ParsedModel]:
     """`start_mpesa_stk_push.sync_detailed`, with `parsed` strictly parsed. Sends exactly once."""
     # Not `sync_detailed` itself: it parses while it answers, so the replies this module exists to
     # report would surface as KeyError or JSONDecodeError from inside it, before any check. The
@@ -120,7 +107,7 @@ def strict_start_mpesa_stk_push(
 
 async def strict_start_mpesa_stk_push_async(
     *, client: AuthenticatedClient | Client, body: StkPushRequest
-) -> Response[Reply]:
+) -> Response[ParsedModel]:
     """`start_mpesa_stk_push.asyncio_detailed`, with `parsed` strictly parsed. Sends exactly once."""
     response = await client.get_async_httpx_client().request(**start_mpesa_stk_push._get_kwargs(body=body))
     return _checked(client, response)
@@ -128,7 +115,7 @@ async def strict_start_mpesa_stk_push_async(
 
 def strict_get_payment_status(
     *, client: AuthenticatedClient | Client, body: PaymentStatusRequest
-) -> Response[Reply]:
+) -> Response[ParsedModel]:
     """`get_payment_status.sync_detailed`, with `parsed` strictly parsed. Sends exactly once."""
     response = client.get_httpx_client().request(**get_payment_status._get_kwargs(body=body))
     return _checked(client, response, spec.STATUS_OPERATION_ID)
@@ -136,7 +123,7 @@ def strict_get_payment_status(
 
 async def strict_get_payment_status_async(
     *, client: AuthenticatedClient | Client, body: PaymentStatusRequest
-) -> Response[Reply]:
+) -> Response[ParsedModel]:
     """`get_payment_status.asyncio_detailed`, with `parsed` strictly parsed. Sends exactly once."""
     response = await client.get_async_httpx_client().request(**get_payment_status._get_kwargs(body=body))
     return _checked(client, response, spec.STATUS_OPERATION_ID)
@@ -146,7 +133,7 @@ def _checked(
     client: AuthenticatedClient | Client,
     response: httpx.Response,
     operation_id: str = spec.STK_PUSH_OPERATION_ID,
-) -> Response[Reply]:
+) -> Response[ParsedModel]:
     authorization = response.request.headers.get("authorization", "")
     token = client.token if isinstance(client, AuthenticatedClient) else None
     secrets = (authorization, authorization.partition(" ")[2], token)
@@ -176,7 +163,7 @@ def _kept_raw(model: Any, where: str) -> list[tuple[str, str]]:
     return found
 
 
-def _model(status: int, data: dict[str, Any], operation_id: str) -> Reply:
+def _model(status: int, data: dict[str, Any], operation_id: str) -> ParsedModel:
     if status == HTTPStatus.OK and operation_id == spec.STATUS_OPERATION_ID:
         return PaymentStatusResponse.from_dict(data)
     if status == HTTPStatus.OK:
@@ -194,16 +181,8 @@ def _described(error: Exception) -> list[str]:
     # Imported here, as `spec` imports openapi-core: only on the way to a report does it cost anything.
     from openapi_core.validation.response.exceptions import HeaderValidationError
 
-    if isinstance(error, spec.BodySchemaError):
+    if isinstance(error, BodySchemaError):
         return [f"body {error}"]
     if isinstance(error, HeaderValidationError):
         return [f"header {error.name}: {error.__cause__ or error}"]
     return [str(error.__cause__ or error)]
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= _EXCERPT else text[:_EXCERPT] + "..."
-
-
-def _redacted(text: str, secrets: Iterable[str | None]) -> str:
-    return keys.redact(text, *secrets)

@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from kulmipay_toolkit import guard
+from kulmipay_toolkit.errors import GuardRefusal
 from kulmipay_toolkit.gate import EgressPolicy, Pace, parse_rate
 
 PHONE = "254708374149"
@@ -83,7 +84,7 @@ def test_bodies_without_numbers_leave_byte_for_byte() -> None:
 
 @pytest.mark.parametrize(("phone", "budget"), [(None, 3), ("", 3), (PHONE, None), (PHONE, -1)])
 def test_a_gate_without_its_limits_refuses_to_exist(phone: str | None, budget: int | None) -> None:
-    with pytest.raises(guard.GuardRefusal, match="nothing was sent"):
+    with pytest.raises(GuardRefusal, match="nothing was sent"):
         EgressPolicy(phone, budget)
 
 

@@ -6,11 +6,11 @@ import pytest
 
 from contract_tests.conftest import TEST_KEY
 from kulmipay_toolkit import spec
+from kulmipay_toolkit.errors import GuardRefusal
 from kulmipay_toolkit.guard import (
     OPT_IN,
     OWN_EMULATOR,
     UNREACHABLE_PHONE,
-    GuardRefusal,
     Target,
     clearance_for,
     confine_positive,

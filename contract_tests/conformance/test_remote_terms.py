@@ -24,7 +24,8 @@ from kulmipay_toolkit.conformance.options import Options
 from kulmipay_toolkit.conformance.runner import run
 from kulmipay_toolkit.conformance.verdict import Verdict
 from kulmipay_toolkit.emulator import RunningEmulator, Settings, create_app
-from kulmipay_toolkit.guard import DIALABLE, GuardRefusal
+from kulmipay_toolkit.errors import GuardRefusal
+from kulmipay_toolkit.guard import DIALABLE
 from kulmipay_toolkit.loopback import LoopbackServer
 
 TEST_PHONE = "254708374149"
@@ -186,7 +187,7 @@ def test_the_emulator_behind_a_forwarder_proves_itself_and_gets_the_full_budget(
             )
         )
         accounts = {
-            record.reply["invoice"]["account"] for record in emulator.sandbox.book.invoices._items.values()
+            record.reply["invoice"]["account"] for record in emulator.emulator.book.invoices._items.values()
         }
     assert outcome.verdict is Verdict.CONFORMANT, outcome.summary.read_text()
     assert "proved to be this toolkit's emulator" in outcome.summary.read_text()

@@ -86,5 +86,5 @@ def test_the_store_stays_bounded() -> None:
             assert (
                 client.post(url, json={**VALID_PUSH, "phone_number": phone}, headers=AUTH).status_code == 200
             )
-        book = running.sandbox.book
+        book = running.emulator.book
         assert (len(book.invoices), len(book.customers)) == (25, 25)

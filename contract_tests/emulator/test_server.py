@@ -17,7 +17,7 @@ import pytest
 from contract_tests.conftest import AUTH, TEST_KEY, VALID_PUSH, assert_conforms, push_url, repo_root
 from kulmipay_toolkit import rules
 from kulmipay_toolkit.emulator import FAULTS, RunningEmulator, Settings
-from kulmipay_toolkit.emulator.faults import sandbox_for
+from kulmipay_toolkit.emulator.faults import emulator_for
 
 
 def test_32_concurrent_clients_get_only_200s(emulator: RunningEmulator) -> None:
@@ -95,7 +95,7 @@ def test_access_log_has_one_line_per_request_and_never_the_key(caplog: pytest.Lo
 
 def test_unknown_fault_profiles_are_refused_by_name() -> None:
     with pytest.raises(ValueError, match=r"known profiles: .*rounds-down"):
-        sandbox_for(Settings(fault="nope"))
+        emulator_for(Settings(fault="nope"))
 
 
 def test_there_are_at_least_twelve_documented_fault_profiles() -> None:

@@ -70,7 +70,9 @@ def start(style: Style, client: AuthenticatedClient, body: StkPushRequest) -> Pa
     )
 
 
-def strict_start(style: Style, client: AuthenticatedClient, body: StkPushRequest) -> Response[strict.Reply]:
+def strict_start(
+    style: Style, client: AuthenticatedClient, body: StkPushRequest
+) -> Response[strict.ParsedModel]:
     """The strict helper's sync or async variant."""
     return in_style(
         style,

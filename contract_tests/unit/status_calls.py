@@ -53,7 +53,7 @@ def get_status(style: Style, client: AuthenticatedClient, body: PaymentStatusReq
 
 def strict_get_status(
     style: Style, client: AuthenticatedClient, body: PaymentStatusRequest
-) -> Response[strict.Reply]:
+) -> Response[strict.ParsedModel]:
     """The strict helper's sync or async variant."""
     return in_style(
         style,

@@ -15,9 +15,10 @@ from kulmipay_client import AuthenticatedClient
 from kulmipay_client.models import StkPushRequest, StkPushResponse
 
 from .. import spec
+from ..errors import ContractViolation
 from ..guard import confine_positive
 from ..keys import redact
-from ..strict import ContractViolation, strict_start_mpesa_stk_push
+from ..strict import strict_start_mpesa_stk_push
 
 AUTH_REFUSALS = (401, 403)
 

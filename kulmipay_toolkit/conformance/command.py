@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import guard
+from ..errors import GuardRefusal, UsageError
 from .options import (
     DEFAULT_MAX_EXAMPLES,
     DEFAULT_PHASES,
     DEFAULT_REPORT_DIR,
     DEFAULT_REQUEST_TIMEOUT,
     Options,
-    UsageError,
 )
 from .verdict import Verdict
 
@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as problem:
         print(f"conformance: usage error, nothing was sent: {problem}", file=sys.stderr)
         return int(Verdict.USAGE_ERROR)
-    except guard.GuardRefusal as refusal:
+    except GuardRefusal as refusal:
         print(f"conformance: refused, nothing was sent: {refusal}", file=sys.stderr)
         return int(Verdict.USAGE_ERROR)
     print_outcome(outcome)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import gate, guard
+from ..errors import UsageError
 
 DEFAULT_REPORT_DIR = Path("reports/conformance")
 DEFAULT_MAX_EXAMPLES = 50
@@ -15,10 +16,6 @@ ALL_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 DEFAULT_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 DEFAULT_REQUEST_TIMEOUT = 10.0
 MAX_WORKERS = 64
-
-
-class UsageError(ValueError):
-    """The run was asked for something it cannot do; the message says what and how to fix it."""
 
 
 @dataclass(frozen=True)

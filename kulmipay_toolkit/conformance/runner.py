@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from .. import __version__, guard, identity, spec
+from ..errors import Interrupted
 from ..gate import EgressPolicy, Gate
 from ..keys import redact
 from ..loopback import LoopbackServer
@@ -51,10 +52,6 @@ CASSETTE = "cassette.yaml"
 # However the server behaves, `st` is stopped after this (its own timeouts bound each request).
 ST_DEADLINE = 1800.0
 SANDBOX_PORT = 8765  # what reproductions against the built-in emulator tell you to start
-
-
-class Interrupted(Exception):
-    """SIGTERM, turned into an exception in the main thread so the run can end cleanly."""
 
 
 @dataclass
@@ -170,25 +167,25 @@ def _egress(options: Options, token: str, seed: int, work: Path, stack: ExitStac
         settings = Settings(
             fault=options.fault, seed=seed, clock="manual", webhook_url=sink_url, webhook_challenge=challenge
         )
-        emulator = stack.enter_context(
+        running = stack.enter_context(
             RunningEmulator(settings, tls_directory=work / "tls" if options.tls else None)
         )
         # Run first on the way out: both servers wind down together, not one after the other.
         stack.callback(sink_server.request_stop)
-        stack.callback(emulator.request_stop)
-        ca = emulator.certificates.ca_file if emulator.certificates else None
+        stack.callback(running.request_stop)
+        ca = running.certificates.ca_file if running.certificates else None
         verify: str | bool = str(ca) if ca else True
-        clearance = guard.clearance_for(guard.Target(emulator.base_url, token), trusted_by=guard.OWN_EMULATOR)
-        deliveries = emulator.sandbox.deliveries
+        clearance = guard.clearance_for(guard.Target(running.base_url, token), trusted_by=guard.OWN_EMULATOR)
+        deliveries = running.emulator.deliveries
         return _Egress(
-            emulator.base_url,
-            emulator.base_url,
+            running.base_url,
+            running.base_url,
             clearance,
             verify,
-            drive=emulator.base_url.removesuffix(spec.base_path()),
+            drive=running.base_url.removesuffix(spec.base_path()),
             sink=sink,
             challenge=challenge,
-            deliveries_idle=(lambda: deliveries.idle(emulator.sandbox.book))
+            deliveries_idle=(lambda: deliveries.idle(running.emulator.book))
             if deliveries is not None
             else None,
         )

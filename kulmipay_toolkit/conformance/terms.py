@@ -8,13 +8,11 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..errors import MissingTerms
+
 MODE_ENV = "KULMIPAY_GUARD_MODE"
 PHONE_ENV = "KULMIPAY_GUARD_PHONE"
 MAX_POSITIVE_ENV = "KULMIPAY_GUARD_MAX_POSITIVE"
-
-
-class MissingTerms(RuntimeError):
-    """The hooks were loaded without the guard's terms: nothing may be sent."""
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from .app import create_app
 from .faults import FAULTS, Fault
-from .pipeline import Sandbox, Settings
+from .pipeline import Emulator, Settings
 from .server import RunningEmulator, serve
 
-__all__ = ["FAULTS", "Fault", "RunningEmulator", "Sandbox", "Settings", "create_app", "serve"]
+__all__ = ["FAULTS", "Emulator", "Fault", "RunningEmulator", "Settings", "create_app", "serve"]

@@ -15,8 +15,8 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import control
-from .faults import sandbox_for
-from .pipeline import Sandbox, Settings
+from .faults import emulator_for
+from .pipeline import Emulator, Settings
 from .reply import Reply, error
 
 log = logging.getLogger("kulmipay_toolkit.emulator")
@@ -29,22 +29,22 @@ def _respond(reply: Reply) -> Response:
     return Response(reply.encoded(), reply.status, reply.headers, media_type=reply.media_type)
 
 
-def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = None) -> ASGIApp:
-    """The ASGI app; pass `sandbox` to keep a handle on its state (tests, benchmarks)."""
-    sandbox = sandbox or sandbox_for(settings or Settings())
+def create_app(settings: Settings | None = None, *, emulator: Emulator | None = None) -> ASGIApp:
+    """The ASGI app; pass `emulator` to keep a handle on its state (tests, benchmarks)."""
+    emulator = emulator or emulator_for(settings or Settings())
 
     async def stk_push(request: Request) -> Response:
-        return _respond(await sandbox.handle(request.headers, request.stream()))
+        return _respond(await emulator.handle(request.headers, request.stream()))
 
     async def openapi_document(request: Request) -> Response:
         return FileResponse(contract.path, media_type="application/yaml")
 
     async def status(request: Request) -> Response:
-        sandbox.wake_deliveries()  # a read may be the first to see a state change: send its event
-        return _respond(await sandbox.handle_status(request.headers, request.stream()))
+        emulator.wake_deliveries()  # a read may be the first to see a state change: send its event
+        return _respond(await emulator.handle_status(request.headers, request.stream()))
 
     async def webhook_events(request: Request) -> Response:
-        return _respond(await sandbox.event_log(request.headers))
+        return _respond(await emulator.event_log(request.headers))
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
             detail = f'Method "{request.method}" not allowed.'
         return _respond(error(exc.status_code, detail, **(exc.headers or {})))
 
-    contract = sandbox.spec
+    contract = emulator.spec
     push_path = contract.base_path() + contract.stk_push_path()
     app = Starlette(
         routes=[
@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
                 methods=["GET"],
             ),
             Route(contract.base_path() + SPEC_ROUTE, openapi_document, methods=["GET"]),
-            *control.routes(sandbox),
+            *control.routes(emulator),
         ],
         exception_handlers={HTTPException: http_error},
     )

@@ -7,17 +7,10 @@ import math
 from collections.abc import AsyncIterator
 from typing import Any
 
-from .reply import JSON_MEDIA_TYPE, Reply, error
+from ..errors import BadBody
+from .reply import JSON_MEDIA_TYPE, error
 
 MAX_BODY_BYTES = 64 * 1024
-
-
-class BadBody(Exception):
-    """The body cannot be used; `reply` says why, in a status the spec declares."""
-
-    def __init__(self, reply: Reply) -> None:
-        super().__init__(reply.body)
-        self.reply = reply
 
 
 def check_media_type(content_type: str | None) -> None:

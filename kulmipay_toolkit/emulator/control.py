@@ -12,9 +12,10 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from .. import identity, spec
-from .body import BadBody, parse_object
+from ..errors import BadBody
+from .body import parse_object
 from .clock import ManualClock
-from .pipeline import Sandbox
+from .pipeline import Emulator
 from .reply import Reply, error
 
 PREFIX = "/_emulator"
@@ -46,23 +47,23 @@ def _example(schema_name: str) -> str:
     )
 
 
-def routes(sandbox: Sandbox) -> list[Route]:
+def routes(emulator: Emulator) -> list[Route]:
     async def identify(request: Request) -> Response:
         # The conformance runner's handshake (identity.py): only a proven emulator gets a full run.
         nonce = request.query_params.get("nonce", "")
         if not 0 < len(nonce) <= MAX_NONCE:
             return _respond(error(400, f"nonce must be 1 to {MAX_NONCE} characters"))
-        return _respond(Reply(200, identity.answer(nonce, manual_clock=sandbox.clock.manual)))
+        return _respond(Reply(200, identity.answer(nonce, manual_clock=emulator.clock.manual)))
 
     async def advance(request: Request) -> Response:
-        clock = sandbox.clock
+        clock = emulator.clock
         if not isinstance(clock, ManualClock):
             return _respond(error(409, "the clock is real time; start the emulator with --clock manual"))
         data, refused = await _body(request, "ClockAdvance")
         if refused is not None:
             return _respond(refused)
         now = clock.advance(float(data["seconds"]))
-        sandbox.wake_deliveries()
+        emulator.wake_deliveries()
         return _respond(Reply(200, {"seconds": now, "manual": True}))
 
     async def settle(request: Request) -> Response:
@@ -71,8 +72,8 @@ def routes(sandbox: Sandbox) -> list[Route]:
             return _respond(refused)
         invoice_id = request.path_params["invoice_id"]
         try:
-            settled = sandbox.book.settle(invoice_id, data["state"], data.get("failed_code"))
-            sandbox.wake_deliveries()
+            settled = emulator.book.settle(invoice_id, data["state"], data.get("failed_code"))
+            emulator.wake_deliveries()
         except KeyError:
             return _respond(error(404, f"no invoice {invoice_id!r} (never issued, or evicted)"))
         except ValueError as final:
@@ -80,16 +81,16 @@ def routes(sandbox: Sandbox) -> list[Route]:
         return _respond(Reply(200, settled))
 
     async def replay(request: Request) -> Response:
-        if sandbox.deliveries is None:
+        if emulator.deliveries is None:
             return _respond(error(409, "no webhook is configured (--webhook-url)"))
         try:
-            event = sandbox.deliveries.replay(request.path_params["event_id"])
+            event = emulator.deliveries.replay(request.path_params["event_id"])
         except KeyError:
             return _respond(error(404, "no such event (never sent, or out of the bounded log)"))
         except ValueError as problem:
             return _respond(error(409, str(problem)))
-        sandbox.wake_deliveries()
-        return _respond(Reply(200, event.logged(sandbox.deliveries.url)))
+        emulator.wake_deliveries()
+        return _respond(Reply(200, event.logged(emulator.deliveries.url)))
 
     async def document(request: Request) -> Response:
         return FileResponse(spec.CONTROL_SPEC_PATH, media_type="application/yaml")

@@ -1,5 +1,5 @@
 """Fault profiles: named, realistic ways a sandbox drifts from its contract. Each one is the
-faithful `Sandbox` with one step overridden, registered with what it breaks and the check that
+faithful `Emulator` with one step overridden, registered with what it breaks and the check that
 must catch it. The conformance self-test runs every profile in `FAULTS`, so a new profile that
 the suite does not detect fails `make test`."""
 
@@ -14,7 +14,7 @@ from .. import rules
 from ..spec import JSON
 from .delivery import Deliveries
 from .lifecycle import Moment
-from .pipeline import Sandbox, Settings
+from .pipeline import Emulator, Settings
 from .reply import Reply
 
 
@@ -23,7 +23,7 @@ class Fault:
     name: str
     breaks: str
     caught_by: str  # the schemathesis check (built-in or ours) that must report it
-    sandbox: type[Sandbox]
+    emulator: type[Emulator]
     # The cheapest schemathesis phases that expose it: the self-test runs only these. A drift in
     # what every valid push gets is in the spec's own examples; others need generated cases; none
     # for what only the run's own lifecycle and webhook probes can see.
@@ -35,8 +35,8 @@ FAULTS: dict[str, Fault] = {}
 
 def fault(
     name: str, *, breaks: str, caught_by: str, phases: tuple[str, ...] = ("examples",)
-) -> Callable[[type[Sandbox]], type[Sandbox]]:
-    def register(cls: type[Sandbox]) -> type[Sandbox]:
+) -> Callable[[type[Emulator]], type[Emulator]]:
+    def register(cls: type[Emulator]) -> type[Emulator]:
         if name in FAULTS:
             raise ValueError(f"fault profile {name!r} is registered twice")
         FAULTS[name] = Fault(name, breaks, caught_by, cls, phases)
@@ -45,16 +45,16 @@ def fault(
     return register
 
 
-def sandbox_for(settings: Settings) -> Sandbox:
+def emulator_for(settings: Settings) -> Emulator:
     if settings.fault is None:
-        return Sandbox(settings)
+        return Emulator(settings)
     if settings.fault not in FAULTS:
         known = ", ".join(sorted(FAULTS))
         raise ValueError(f"unknown fault profile {settings.fault!r}; known profiles: {known}")
-    return FAULTS[settings.fault].sandbox(settings)
+    return FAULTS[settings.fault].emulator(settings)
 
 
-class AlteredSuccess(Sandbox):
+class AlteredSuccess(Emulator):
     """Sends a 200 that differs from the faithful one: in its body (`alter`), or in the reply as
     a whole (`alter_reply`: status, media type, raw bytes)."""
 
@@ -144,7 +144,7 @@ class EmptyBody(AlteredSuccess):
     caught_by="negative_data_rejection",
     phases=("examples", "coverage"),
 )
-class AcceptsInvalidInput(Sandbox):
+class AcceptsInvalidInput(Emulator):
     def validate(self, payload: JSON) -> Reply | None:
         return None
 
@@ -164,7 +164,7 @@ class AcceptsInvalidInput(Sandbox):
 @fault(
     "ignores-auth", breaks="no authentication: requests without a valid key succeed", caught_by="ignored_auth"
 )
-class IgnoresAuth(Sandbox):
+class IgnoresAuth(Emulator):
     def authenticate(self, authorization: str | None) -> Reply | None:
         return None
 
@@ -174,7 +174,7 @@ class IgnoresAuth(Sandbox):
     breaks="500 when `amount` is a JSON number, which the spec allows",
     caught_by="not_a_server_error",
 )
-class ServerErrorOnNumbers(Sandbox):
+class ServerErrorOnNumbers(Emulator):
     def accept(self, payload: JSON) -> Reply:
         if not isinstance(payload["amount"], str):
             return Reply(500, {"detail": "A server error occurred."})
@@ -187,7 +187,7 @@ class ServerErrorOnNumbers(Sandbox):
     caught_by="positive_data_acceptance",
     phases=("examples", "coverage"),
 )
-class RejectsValidInput(Sandbox):
+class RejectsValidInput(Emulator):
     def validate(self, payload: JSON) -> Reply | None:
         api_ref = payload.get("api_ref")
         if isinstance(api_ref, str) and len(api_ref) > 100:
@@ -201,7 +201,7 @@ class RejectsValidInput(Sandbox):
     caught_by="response_schema_conformance",
     phases=("examples", "coverage"),
 )
-class UndeclaredErrorShape(Sandbox):
+class UndeclaredErrorShape(Emulator):
     def validate(self, payload: JSON) -> Reply | None:
         reply = super().validate(payload)
         if reply is not None:
@@ -247,7 +247,7 @@ class RoundsDown(AlteredSuccess):
     breaks="`CUSTOMER-PAYS` settles like `BUSINESS-PAYS` (fee deducted)",
     caught_by="invoice_amounts_follow_rules",
 )
-class TariffIgnored(Sandbox):
+class TariffIgnored(Emulator):
     def accept(self, payload: JSON) -> Reply:
         return super().accept({**payload, "mobile_tarrif": rules.DEFAULT_TARIFF})
 
@@ -309,7 +309,7 @@ class AnotherCustomer(AlteredSuccess):
 # every outcome over time, so the examples phase is enough for each.
 
 
-class AlteredStatus(Sandbox):
+class AlteredStatus(Emulator):
     """Sends a status 200 that differs from the faithful one (`alter_status`)."""
 
     def finish_status(self, reply: Reply, payload: JSON | None) -> Reply:
@@ -338,7 +338,7 @@ class StatusDisagreesWithPush(AlteredStatus):
     caught_by="status_agrees_with_push",
     phases=(),  # caught by the run's own probes, no schemathesis needed
 )
-class StatusShowsAnotherInvoice(Sandbox):
+class StatusShowsAnotherInvoice(Emulator):
     def look_up(self, payload: JSON) -> Reply:
         others = [key for key in self.book.invoices._items if key != payload["invoice_id"]]
         if payload["invoice_id"] in self.book.invoices and others:
@@ -423,7 +423,7 @@ class FinalStateChanges(_Rereads):
     breaks="a status read for an invoice never pushed gets a made-up PENDING invoice",
     caught_by="unknown_invoice_is_not_found",
 )
-class UnknownInvoiceFound(Sandbox):
+class UnknownInvoiceFound(Emulator):
     def look_up(self, payload: JSON) -> Reply:
         reply = super().look_up(payload)
         if reply.status != 404:
@@ -450,7 +450,7 @@ class _NoChallenge(Deliveries):
     caught_by="events_carry_the_challenge",
     phases=(),  # caught by the run's own probes, no schemathesis needed
 )
-class EventWithoutChallenge(Sandbox):
+class EventWithoutChallenge(Emulator):
     deliveries_class = _NoChallenge
 
 
@@ -467,7 +467,7 @@ class _StaleValue(Deliveries):
     caught_by="events_agree_with_status",
     phases=(),  # caught by the run's own probes, no schemathesis needed
 )
-class EventDisagreesWithStatus(Sandbox):
+class EventDisagreesWithStatus(Emulator):
     deliveries_class = _StaleValue
 
 
@@ -488,5 +488,5 @@ class _NewestFirst(Deliveries):
     caught_by="events_follow_the_lifecycle",
     phases=(),  # caught by the run's own probes, no schemathesis needed
 )
-class EventsOutOfOrder(Sandbox):
+class EventsOutOfOrder(Emulator):
     deliveries_class = _NewestFirst

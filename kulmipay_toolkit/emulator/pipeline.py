@@ -1,4 +1,4 @@
-"""The faithful sandbox: one request, top to bottom.
+"""The faithful emulator: one request, top to bottom.
 
 STK push: authenticate -> check media type -> read (bounded) -> parse -> validate (from the
 spec) -> apply the rules -> finish. Status: the same first four steps -> validate -> look up
@@ -15,10 +15,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .. import spec
+from ..errors import BadBody
 from ..guard import is_loopback
 from ..spec import Spec
 from . import auth
-from .body import BadBody, check_media_type, parse_object, read_limited
+from .body import check_media_type, parse_object, read_limited
 from .clock import clock_for
 from .delivery import Deliveries
 from .invoices import InvoiceBook
@@ -65,7 +66,7 @@ def check_webhook_url(url: str, allowed_hosts: tuple[str, ...]) -> None:
         )
 
 
-class Sandbox:
+class Emulator:
     """Behaves as KulmiPay's sandbox does for STK push, as far as the spec and rules say."""
 
     deliveries_class: type[Deliveries] = Deliveries

@@ -25,8 +25,8 @@ from cryptography.exceptions import InvalidSignature
 
 from ..loopback import LOOPBACK, LoopbackServer, listen
 from .app import create_app
-from .faults import sandbox_for
-from .pipeline import Sandbox, Settings
+from .faults import emulator_for
+from .pipeline import Emulator, Settings
 
 
 @dataclass(frozen=True)
@@ -125,11 +125,11 @@ def _set_log_levels(access_log: bool) -> None:
 
 
 def _config(
-    sandbox: Sandbox, port: int, certificates: Certificates | None, access_log: bool
+    emulator: Emulator, port: int, certificates: Certificates | None, access_log: bool
 ) -> uvicorn.Config:
     _set_log_levels(access_log)
     return uvicorn.Config(
-        create_app(sandbox=sandbox),
+        create_app(emulator=emulator),
         host=LOOPBACK,
         port=port,
         access_log=False,  # our own access line has the latency and nothing sensitive
@@ -168,7 +168,7 @@ def serve(
     try:
         listener = listener or listen(port)
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-        server = uvicorn.Server(_config(sandbox_for(settings), port, certificates, access_log))
+        server = uvicorn.Server(_config(emulator_for(settings), port, certificates, access_log))
         server.should_exit = stop_requested
         server.run(sockets=[listener])
     finally:
@@ -189,10 +189,10 @@ class RunningEmulator:
         access_log: bool = False,
     ) -> None:
         self.certificates = make_certificates(tls_directory) if tls_directory else None
-        self.sandbox = sandbox_for(settings or Settings())
+        self.emulator = emulator_for(settings or Settings())
         _set_log_levels(access_log)
         self._server = LoopbackServer(
-            create_app(sandbox=self.sandbox),
+            create_app(emulator=self.emulator),
             cert_file=self.certificates.cert_file if self.certificates else None,
             key_file=self.certificates.key_file if self.certificates else None,
             log_level="info" if access_log else "warning",
@@ -201,7 +201,7 @@ class RunningEmulator:
 
     @property
     def base_url(self) -> str:
-        return f"{self._server.origin}{self.sandbox.spec.base_path()}"
+        return f"{self._server.origin}{self.emulator.spec.base_path()}"
 
     def ssl_context(self) -> ssl.SSLContext | None:
         if self.certificates is None:

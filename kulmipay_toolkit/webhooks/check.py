@@ -31,11 +31,11 @@ import httpx
 
 from .. import __version__, guard, rules, spec
 from ..conformance import report
-from ..conformance.options import UsageError
 from ..conformance.verdict import CheckRow, Evidence, Verdict, decide
 from ..emulator.clock import ManualClock
 from ..emulator.invoices import InvoiceBook
 from ..emulator.lifecycle import history, invoice_at
+from ..errors import UsageError
 from ..spec import JSON
 from . import events
 

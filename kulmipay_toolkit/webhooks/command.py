@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..conformance.options import UsageError
 from ..conformance.verdict import Verdict
+from ..errors import UsageError
 from . import events
 
 EXIT_CODES = "\n".join(f"  {int(verdict):>3}  {verdict.name}" for verdict in Verdict)

@@ -28,21 +28,12 @@ from typing import Any
 from kulmipay_client.models import CollectionEvent
 
 from .. import keys, spec
+from ..errors import ForgedEvent as ForgedEvent
+from ..errors import MalformedEvent as MalformedEvent
+from ..errors import WebhookRejected as WebhookRejected
 from . import events
 
 MAX_EVENT_BYTES = 64 * 1024
-
-
-class WebhookRejected(ValueError):
-    """The body is not an event to act on; the message says why (never the challenge)."""
-
-
-class MalformedEvent(WebhookRejected):
-    pass
-
-
-class ForgedEvent(WebhookRejected):
-    pass
 
 
 def verify_event(body: bytes, *, challenge: str) -> CollectionEvent:
