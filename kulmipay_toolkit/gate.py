@@ -1,12 +1,8 @@
 """The egress gate: off the trusted emulator, every request of a conformance run (schemathesis's
 cases, the extra requests its checks send, the generated-client probe) leaves through this local
-forwarding server, which enforces the guard's terms on the wire whatever sent the request:
-
-- a body that is a schema-valid push goes to the test phone only, without `wallet_id`, and only
-  while the push budget lasts; past it the gate answers locally (429) and sends nothing;
-- any other body or query has every dialable number turned to zeros (JSON at any depth, escapes
-  included; other text as it stands), and a body still hiding one after decoding is refused;
-- requests leave no faster than the rate limit.
+forwarding server, which enforces the remote terms (written once, in `guard.py`'s docstring) on
+the wire, whatever sent the request. Past the push budget it answers locally (429); a body still
+hiding a dialable number after decoding (percent-encoding, UTF-16) is refused, not forwarded.
 
 Answers the gate makes itself carry `X-KulmiPay-Toolkit-Gate`, so the runner can leave them
 out of the verdict: they say nothing about the server."""

@@ -11,9 +11,20 @@ sandbox" links here; this docstring is the one place they are written down):
   the user vouches for with `--trust-target` / `KULMIPAY_TRUST_TARGET=1`.
 - Every other target, loopback included (an SSH tunnel or a debugging proxy puts the real
   sandbox there), gets the remote terms, enforced by the egress gate (`gate.py`) that every
-  request of the run leaves through: schema-valid pushes go only to `KULMIPAY_TEST_PHONE`, at
-  most `KULMIPAY_MAX_PUSHES` of them, under a rate limit; any other dialable number in a request
-  is rewritten to zeros; only the checks in `conformance/checklist.py` marked remote-safe run."""
+  request of the run leaves through (generated cases, any request a check sends on its own, the
+  client probe, the preflight and lifecycle reads):
+  - a schema-valid push goes only to `KULMIPAY_TEST_PHONE`, without `wallet_id`, and at most
+    `KULMIPAY_MAX_PUSHES` of them (`MIN_REMOTE_PUSHES` to `MAX_PUSHES_CEILING`: one for the
+    client probe, the rest for schemathesis); past the cap the gate answers locally and sends
+    nothing, and its own answers are left out of the verdict;
+  - in any other request every run of seven digits or more (`DIALABLE`), however punctuated,
+    escaped or encoded, becomes zeros, or the request is refused;
+  - requests leave no faster than `KULMIPAY_RATE_LIMIT` (`DEFAULT_REMOTE_RATE_LIMIT`);
+  - only the checks in `conformance/checklist.py` marked remote-safe run (`ignored_auth`, which
+    re-sends a valid body without the key, does not), and the spec's own examples are not sent.
+- Nothing is retried: an STK push is not idempotent.
+- Fail closed: the hooks `st` loads refuse to load without the run's terms
+  (`conformance/terms.py`), and the gate refuses to start without a phone and a budget."""
 
 from __future__ import annotations
 

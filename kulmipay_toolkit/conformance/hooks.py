@@ -1,13 +1,8 @@
 """Loaded by schemathesis inside the `st` process the runner starts. Registers the domain checks
-and shapes generated cases to the guard's terms, so that what schemathesis records (and its
-checks judge) is what the egress gate lets through:
-
-- a positive (schema-valid) case goes to the test phone only, without a `wallet_id`, and at most
-  KULMIPAY_GUARD_MAX_POSITIVE of them are generated;
-- a negative case has every dialable number turned to zeros.
-
-The gate enforces the same terms on the wire for every request, these hooks' cases or not; here
-they keep the positive budget for cases that can be judged. Fail closed: without its settings
+and shapes generated cases to the remote terms (`guard.py`), so that what schemathesis records
+(and its checks judge) is what the egress gate lets through; the gate enforces them on the wire
+for every request, these hooks' cases or not. Here they keep the positive budget
+(KULMIPAY_GUARD_MAX_POSITIVE) for cases that can be judged. Fail closed: without its settings
 (`KULMIPAY_GUARD_MODE` is `trusted`, or `remote` with a phone and a budget) this module refuses
 to load, and `st` sends nothing."""
 
