@@ -1,20 +1,19 @@
-"""Shared fixtures: the emulator on a real loopback socket, and the spec's response check."""
+"""Fixtures shared by every directory: the emulator on a real loopback socket, and the generated
+client's two call styles with respx standing in for the network. Helpers are in `support`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
+import respx
 
-from kulmipay_toolkit import spec
+# Re-exported for contract_tests/bench/test_bench_smoke.py alone, which still imports it from here;
+# every other test imports it from `contract_tests.support`.
+from contract_tests.support import repo_root as repo_root
+from contract_tests.support.calls import BASE_URL, STYLES, Style
 from kulmipay_toolkit.emulator import RunningEmulator, Settings
-
-# Made up for the tests; every leak test greps output for it.
-TEST_KEY = "ISSecretKey_test_contracttests9f3a7c"
-AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
-VALID_PUSH = {"amount": "10", "phone_number": "254712345678"}
 
 
 @pytest.fixture(scope="session")
@@ -35,21 +34,15 @@ def http(emulator: RunningEmulator) -> Iterator[httpx.Client]:
         yield client
 
 
-def push_url() -> str:
-    return spec.stk_push_path().lstrip("/")
+@pytest.fixture(params=STYLES)
+def style(request: pytest.FixtureRequest) -> Style:
+    """Each call of the generated client made both ways: `sync_detailed` and `asyncio_detailed`."""
+    chosen: Style = request.param
+    return chosen
 
 
-def assert_conforms(response: httpx.Response) -> None:
-    """The response is one the spec declares, body and all (`spec.response_errors`: the body by
-    the one jsonschema-rs validator, formats included, that the strict helper and checks share)."""
-    errors = spec.response_errors(
-        response.status_code,
-        response.content,
-        content_type=response.headers.get("content-type", ""),
-        headers=dict(response.headers),
-    )
-    assert errors == [], f"{response.status_code} {response.text[:300]}: {errors}"
-
-
-def repo_root() -> Path:
-    return Path(__file__).resolve().parents[1]
+@pytest.fixture()
+def router() -> Iterator[respx.MockRouter]:
+    """Every request must hit a route (an unmatched one fails the test); routes need not be hit."""
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mocked:
+        yield mocked

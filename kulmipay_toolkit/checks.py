@@ -62,7 +62,7 @@ def answered_with_invoice(response: Response, case: AnyCase, operation_id: str) 
         return None
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, LookupError):  # not JSON, or a charset header naming no known codec
         return None
     invoice = body.get("invoice") if isinstance(body, dict) else None
     return body if isinstance(invoice, dict) else None

@@ -2,7 +2,7 @@
 
 The generated client (openapi-python-client) checks little: it ignores the Content-Type, response
 headers, patterns, most formats and the JSON types of plain fields, and reads a 400 `{"detail": ...}`
-as a `ValidationError` (contract_tests/unit/test_client_leniency.py pins each). Here
+as a `ValidationError` (contract_tests/client/test_client_leniency.py pins each). Here
 `spec.response_errors` judges the reply first: openapi-core its status, media type and headers, and
 the body the same jsonschema-rs validator the emulator and the conformance checks use, formats
 included. Only a reply the spec allows reaches the generated models.

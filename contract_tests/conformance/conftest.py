@@ -1,48 +1,13 @@
-"""A recording server on loopback: it answers nothing useful and remembers every request line
-(CONNECT included), so a test can prove that a refused run sent nothing at all."""
+"""Fixtures of the conformance tests: a recording server on loopback."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-from contract_tests.conftest import repo_root
-
-
-class Recorder(ThreadingHTTPServer):
-    def __init__(self) -> None:
-        self.requests: list[str] = []
-        super().__init__(("127.0.0.1", 0), _RecordingHandler)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class _RecordingHandler(BaseHTTPRequestHandler):
-    server: Recorder
-
-    def handle_one_request(self) -> None:
-        self.raw_requestline = self.rfile.readline(65537)
-        if not self.raw_requestline or not self.parse_request():
-            return
-        self.server.requests.append(self.raw_requestline.decode("latin-1").strip())
-        # Read what was sent, then answer at once: a clean exchange keeps the client quick.
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.send_response(404)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+from contract_tests.support.recorder import Recorder
 
 
 @pytest.fixture()
@@ -53,14 +18,3 @@ def recorder() -> Iterator[Recorder]:
     yield server
     server.shutdown()
     server.server_close()
-
-
-def run_cli(*args: str, env: dict[str, str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kulmipay_toolkit.cli", "conformance", *args],
-        env=env,
-        cwd=cwd or repo_root(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )

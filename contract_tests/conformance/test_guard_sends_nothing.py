@@ -3,25 +3,26 @@ the proxy every other host would be reached through) sees nothing."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from contract_tests.conformance.conftest import Recorder, run_cli
-from contract_tests.conftest import TEST_KEY
+from contract_tests.support import TEST_KEY
+from contract_tests.support.cli import run_cli
+from contract_tests.support.environment import environment, use_environment
+from contract_tests.support.recorder import Recorder
 from kulmipay_toolkit import cli, spec
 from kulmipay_toolkit.conformance import runner
 
 LIVE_KEY = "ISSecretKey_live_0123456789abcdef"
 
 
-def _env(recorder: Recorder, **extra: str) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("KULMIPAY_")}
+def _proxied(recorder: Recorder, **extra: str) -> dict[str, str]:
+    """The variables that send every request through `recorder` as its proxy, plus `extra`."""
     proxy = {name: recorder.url for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")}
-    return env | proxy | {"NO_PROXY": "", "no_proxy": ""} | extra
+    return proxy | {"NO_PROXY": "", "no_proxy": ""} | extra
 
 
 @pytest.mark.parametrize(
@@ -67,13 +68,9 @@ def test_refused_runs_send_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # In process (the CLI's own `main`), to spare a Python start-up per case; the control below
-    # and test_cli.py run the real command.
+    # and test_command.py run the real command.
     variables = {name: value.format(recorder=recorder.url) for name, value in variables.items()}
-    for name in list(os.environ):
-        if name.startswith("KULMIPAY_"):
-            monkeypatch.delenv(name)
-    for name, value in _env(recorder, **variables).items():
-        monkeypatch.setenv(name, value)
+    use_environment(monkeypatch, **_proxied(recorder, **variables))
     status = cli.main(["conformance", "--report-dir", str(tmp_path / "reports")])
     printed = capsys.readouterr()
     assert status == 2, printed.out + printed.err
@@ -85,12 +82,14 @@ def test_refused_runs_send_nothing(
 
 def test_the_recorder_would_have_seen_a_request(recorder: Recorder, tmp_path: Path) -> None:
     """The control: with the guard satisfied, the same proxying does reach the recorder."""
-    env = _env(
-        recorder,
-        KULMIPAY_TOKEN=TEST_KEY,
-        KULMIPAY_TEST_PHONE="254708374149",
-        KULMIPAY_BASE_URL="http://payments.example.com/api/v1",
-        KULMIPAY_MAX_PUSHES="2",
+    env = environment(
+        **_proxied(
+            recorder,
+            KULMIPAY_TOKEN=TEST_KEY,
+            KULMIPAY_TEST_PHONE="254708374149",
+            KULMIPAY_BASE_URL="http://payments.example.com/api/v1",
+            KULMIPAY_MAX_PUSHES="2",
+        )
     )
     run_cli(
         "--allow-host",
@@ -119,7 +118,7 @@ def test_schemathesis_with_our_hooks_but_without_their_terms_sends_nothing(
     recorder: Recorder, tmp_path: Path, terms: dict[str, str]
 ) -> None:
     """Fail closed: `st` run by hand with this toolkit's config, and incomplete terms, refuses."""
-    env = _env(recorder, KULMIPAY_TOKEN=TEST_KEY, **terms)
+    env = environment(**_proxied(recorder, KULMIPAY_TOKEN=TEST_KEY, **terms))
     done = subprocess.run(
         [
             *(sys.executable, "-m", "schemathesis.cli", "--config-file", str(runner.CONFIG), "run"),

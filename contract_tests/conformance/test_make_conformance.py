@@ -5,36 +5,19 @@ tells you to run) must reach the sandbox. Dry runs (`make -n`): nothing is execu
 from __future__ import annotations
 
 import itertools
-import os
 import shlex
 import shutil
-import subprocess
 
 import pytest
 
-from contract_tests.conftest import repo_root
-
-MAKE_VARIABLES = frozenset({"MAKEFLAGS", "MFLAGS", "MAKELEVEL"})
+from contract_tests.support.make import dry_run
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 
 
 def _command(target: str, *variables: str) -> list[str]:
     """The words of the one `kulmipay-toolkit <target>` line `make -n` would run."""
-    # Another make above this test (e.g. `make test`) must not leak its flags into the dry run.
-    env = {name: value for name, value in os.environ.items() if name not in MAKE_VARIABLES}
-    result = subprocess.run(
-        ["make", "-n", target, *variables],
-        cwd=repo_root(),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    lines = [line for line in result.stdout.splitlines() if f"kulmipay-toolkit {target}" in line]
-    assert len(lines) == 1, result.stdout
-    return shlex.split(lines[0])
+    return shlex.split(dry_run(target, *variables).line)
 
 
 def _passes(words: list[str], option: str, value: str) -> bool:

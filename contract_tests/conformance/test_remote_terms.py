@@ -17,7 +17,7 @@ import pytest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contract_tests.conformance.forwarder import Forwarder
-from contract_tests.conftest import TEST_KEY
+from contract_tests.support import TEST_KEY
 from kulmipay_toolkit import spec
 from kulmipay_toolkit.conformance import checklist
 from kulmipay_toolkit.conformance.options import Options

@@ -5,10 +5,17 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from contract_tests.conftest import AUTH, TEST_KEY, VALID_PUSH, assert_conforms, push_url
+from contract_tests.support import (
+    AUTH,
+    MALFORMED_LIVE_KEYS,
+    MALFORMED_TEST_KEYS,
+    TEST_KEY,
+    VALID_PUSH,
+    assert_conforms,
+    push_url,
+)
 from kulmipay_toolkit.emulator import RunningEmulator, Settings
 from kulmipay_toolkit.emulator.auth import INVALID, LIVE_ON_SANDBOX, NOT_PROVIDED, authenticate
-from kulmipay_toolkit.keys import is_live_key, is_test_key
 
 
 @pytest.mark.parametrize(
@@ -49,35 +56,20 @@ def test_an_allow_list_admits_only_its_keys() -> None:
         assert (refused.status_code, refused.json()["detail"]) == (401, INVALID)
 
 
-@pytest.mark.parametrize(
-    "key",
-    [
-        f"{TEST_KEY}\t",
-        f"{TEST_KEY} ",
-        f"{TEST_KEY}\n",
-        f"\t{TEST_KEY}",
-        "ISSecretKey_test_\u00a0x",
-        "ISSecretKey_test_",
-    ],
-)
+@pytest.mark.parametrize("key", MALFORMED_TEST_KEYS)
 def test_whitespace_around_a_key_makes_it_invalid(key: str) -> None:
     """Over the wire the HTTP parser drops a header value's trailing whitespace before the app sees
     it, so a trailing tab is checked here, where the header value is taken as given."""
-    assert not is_test_key(key) and not is_live_key(key)
     reply = authenticate(f"Bearer {key}")
     assert reply is not None and (reply.status, reply.body) == (401, {"detail": INVALID})
 
 
-@pytest.mark.parametrize(
-    "key", ["ISSecretKey_live_", "ISSecretKey_live_a b", "ISSecretKey_live_x\t", " ISSecretKey_live_x"]
-)
-def test_a_malformed_live_key_is_still_a_live_key(key: str) -> None:
-    assert is_live_key(key) and not is_test_key(key)
+@pytest.mark.parametrize("key", MALFORMED_LIVE_KEYS)
+def test_a_malformed_live_key_is_refused_as_live(key: str) -> None:
     reply = authenticate(f"Bearer {key}", allowed_keys={key})  # not even when allow-listed
     assert reply is not None and (reply.status, reply.body) == (401, {"detail": LIVE_ON_SANDBOX})
 
 
-def test_a_well_formed_key_is_a_sandbox_key() -> None:
-    assert is_test_key(TEST_KEY) and not is_live_key(TEST_KEY)
+def test_a_well_formed_key_is_admitted() -> None:
     assert authenticate(f"Bearer {TEST_KEY}") is None
     assert authenticate(f"bearer {TEST_KEY}", allowed_keys={TEST_KEY}) is None

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from contract_tests.conftest import AUTH, VALID_PUSH, assert_conforms, push_url
+from contract_tests.support import AUTH, VALID_PUSH, assert_conforms, push_url
 from kulmipay_toolkit.emulator import RunningEmulator
 from kulmipay_toolkit.emulator.body import MAX_BODY_BYTES
 

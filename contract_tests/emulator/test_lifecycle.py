@@ -14,7 +14,7 @@ import kulmipay
 import pytest
 import yaml
 
-from contract_tests.conftest import AUTH, TEST_KEY, VALID_PUSH
+from contract_tests.support import AUTH, TEST_KEY, VALID_PUSH
 from kulmipay_toolkit import rules, spec
 from kulmipay_toolkit.emulator import RunningEmulator, Settings
 from kulmipay_toolkit.spec import JSON

@@ -8,7 +8,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from contract_tests.conftest import AUTH, VALID_PUSH, assert_conforms, push_url
+from contract_tests.support import AUTH, VALID_PUSH, assert_conforms, push_url
 from kulmipay_toolkit import rules
 from kulmipay_toolkit.emulator import RunningEmulator, Settings
 
@@ -78,13 +78,15 @@ def test_a_seed_reproduces_the_ids() -> None:
     assert ids() == ids()
 
 
-def test_the_store_stays_bounded() -> None:
-    with RunningEmulator(Settings(capacity=25)) as running, httpx.Client() as client:
+def test_the_capacity_setting_bounds_the_invoices_and_customers_a_push_keeps() -> None:
+    """`Settings.capacity` reaches both stores a push fills (their bounds: test_store.py)."""
+    phones = [f"2547{number:08d}" for number in range(3)]
+    with RunningEmulator(Settings(capacity=2)) as running, httpx.Client() as client:
         url = f"{running.base_url}/{push_url()}"
-        for number in range(60):
-            phone = f"2547{number:08d}"
-            assert (
-                client.post(url, json={**VALID_PUSH, "phone_number": phone}, headers=AUTH).status_code == 200
-            )
+        replies = [
+            client.post(url, json={**VALID_PUSH, "phone_number": phone}, headers=AUTH) for phone in phones
+        ]
+        invoice_ids = [reply.json()["invoice"]["invoice_id"] for reply in replies]
         book = running.emulator.book
-        assert (len(book.invoices), len(book.customers)) == (25, 25)
+    assert [invoice_id in book.invoices for invoice_id in invoice_ids] == [False, True, True]
+    assert [phone in book.customers for phone in phones] == [False, True, True]

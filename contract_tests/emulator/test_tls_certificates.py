@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from contract_tests.conftest import AUTH, VALID_PUSH, push_url
+from contract_tests.support import AUTH, VALID_PUSH, push_url
 from kulmipay_toolkit.emulator import RunningEmulator
 from kulmipay_toolkit.emulator.server import Certificates, make_certificates
 

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.conftest import repo_root
+from contract_tests.support import repo_root
+from contract_tests.support.environment import environment
 
 
 def _run(*command: str | Path, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("KULMIPAY_", "PYTHON"))}
+    env = environment(without=[name for name in os.environ if name.startswith("PYTHON")])
     return subprocess.run(
         [str(part) for part in command], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
     )

@@ -13,9 +13,10 @@ from typing import Any
 
 import schemathesis
 from schemathesis import Case
+from schemathesis.core import NOT_SET
 from schemathesis.hooks import HookContext
 
-from .. import checks, status_checks  # noqa: F401  (importing registers the domain checks)
+from .. import checks, spec, status_checks  # noqa: F401  (importing registers the domain checks)
 from ..guard import confine_positive, scrub_value
 from .terms import terms_from
 
@@ -23,23 +24,30 @@ AnyCase = Case[Any]
 TERMS = terms_from(os.environ)  # refuses to load without them: fail closed
 
 
-def _positive(case: AnyCase) -> bool:
-    return case.meta is None or case.meta.generation.mode.is_positive
+PUSH_PATH = spec.operation()[0]
+
+
+def _positive_push(case: AnyCase) -> bool:
+    """What the gate would send as a push: only these spend the budget or go to the test phone."""
+    positive = case.meta is None or case.meta.generation.mode.is_positive
+    return positive and case.path == PUSH_PATH
 
 
 @schemathesis.hook
 def filter_case(ctx: HookContext, case: AnyCase) -> bool:
-    if TERMS is None or not _positive(case):
+    if TERMS is None or not _positive_push(case):
         return True
     return TERMS.take()
 
 
 @schemathesis.hook
 def map_case(ctx: HookContext, case: AnyCase) -> AnyCase:
-    if TERMS is None or not isinstance(case.body, dict):
+    if TERMS is None or case.body is NOT_SET:
         return case
-    # Always a new dict: generated cases can share one body object.
-    if _positive(case):  # read before editing: an edited case is re-classified
+    # Always a new body: generated cases can share one body object. Everything but a positive
+    # push is scrubbed as the gate scrubs it, whatever its JSON type, so the recorded body is the
+    # sent one.
+    if _positive_push(case) and isinstance(case.body, dict):  # read before editing: edits re-classify
         case.body = confine_positive(case.body, TERMS.test_phone)
     else:
         case.body = scrub_value(case.body)

@@ -38,7 +38,7 @@ def terms_from(environ: Mapping[str, str] = os.environ) -> Terms | None:
     if mode == "trusted":
         return None
     phone, limit = environ.get(PHONE_ENV, ""), environ.get(MAX_POSITIVE_ENV, "")
-    if mode != "remote" or not phone or not limit.isdigit():
+    if mode != "remote" or not phone or not (limit.isascii() and limit.isdigit()):
         raise MissingTerms(
             f"kulmipay_toolkit hooks need {MODE_ENV}=trusted, or =remote with {PHONE_ENV} and "
             f"{MAX_POSITIVE_ENV}; run conformance through `kulmipay-toolkit conformance`"

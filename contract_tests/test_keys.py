@@ -1,0 +1,61 @@
+"""`kulmipay_toolkit.keys`: which environment a key belongs to (a malformed key is no sandbox key,
+a malformed live key is still a live key), and keys kept out of what the toolkit raises: a key the
+server echoes, or the client's own token whatever its shape, is redacted from a ContractViolation."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import respx
+from kulmipay_client import AuthenticatedClient
+
+from contract_tests.support import MALFORMED_LIVE_KEYS, MALFORMED_TEST_KEYS, TEST_KEY, assert_hidden
+from contract_tests.support.calls import BASE_URL, Style, new_client, serve, strict_start, valid_push
+from kulmipay_toolkit import keys
+from kulmipay_toolkit.strict import ContractViolation
+
+
+@pytest.mark.parametrize("key", MALFORMED_TEST_KEYS)
+def test_a_malformed_sandbox_key_is_no_key_at_all(key: str) -> None:
+    """Neither a sandbox key nor a live one (emulator/test_auth.py: the emulator refuses it)."""
+    assert not keys.is_test_key(key) and not keys.is_live_key(key)
+
+
+@pytest.mark.parametrize("key", MALFORMED_LIVE_KEYS)
+def test_a_malformed_live_key_is_still_a_live_key(key: str) -> None:
+    assert keys.is_live_key(key) and not keys.is_test_key(key)
+
+
+def test_a_well_formed_key_is_a_sandbox_key() -> None:
+    assert keys.is_test_key(TEST_KEY) and not keys.is_live_key(TEST_KEY)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        httpx.Response(401, text=f"bad key {TEST_KEY}", headers={"Content-Type": "application/json"}),
+        httpx.Response(200, json={"invoice": {}, "customer": {}, "customer_comment": f"Bearer {TEST_KEY}!"}),
+        httpx.Response(400, json={"detail": [f"Bearer {TEST_KEY}"], "amount": "x"}),
+        httpx.Response(401, text=f"Bearer {TEST_KEY}", headers={"Content-Type": "text/plain"}),
+        httpx.Response(418, json={"detail": TEST_KEY}),
+    ],
+    ids=["not-json", "broken-pattern", "field-errors", "text-plain", "undeclared"],
+)
+def test_contract_violation_does_not_show_an_echoed_key(
+    style: Style, router: respx.MockRouter, reply: httpx.Response
+) -> None:
+    serve(router, reply)
+    with pytest.raises(ContractViolation) as raised:
+        strict_start(style, new_client(), valid_push())
+    assert_hidden(raised.value, *raised.value.args, *raised.value.problems)
+
+
+def test_contract_violation_redacts_a_key_of_any_shape(style: Style) -> None:
+    """A key that does not look like a KulmiPay key is still the client's token: redacted by value."""
+    odd_key = "sk-unusual-0123456789abcdef"
+    client = AuthenticatedClient(base_url=BASE_URL, token=odd_key)
+    with respx.mock(base_url=BASE_URL) as router:
+        serve(router, httpx.Response(200, json={"customer": {}, "invoice": odd_key}))
+        with pytest.raises(ContractViolation) as raised:
+            strict_start(style, client, valid_push())
+    assert odd_key not in str(raised.value) and keys.REDACTED in str(raised.value)
