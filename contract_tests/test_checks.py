@@ -7,86 +7,34 @@ when it did not judge (schemathesis then records nothing), and raises `DomainRul
 
 from __future__ import annotations
 
-import copy
-import datetime
-import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 
-import httpx
 import pytest
-import schemathesis
-from schemathesis import Case, CheckContext, Response
+from schemathesis import Response
 from schemathesis.checks import CHECKS, run_checks
 from schemathesis.core import Body
 from schemathesis.core.failures import Failure
 
+from contract_tests.support.exchanges import (
+    MISSING,
+    PUSH,
+    SKIPPED,
+    AnyCase,
+    CheckFunction,
+    check_context,
+    edited,
+    operation,
+    push_request,
+    reply_example,
+    response,
+)
 from kulmipay_toolkit import checks, rules, spec
 from kulmipay_toolkit.checks import DomainRuleBroken
 from kulmipay_toolkit.spec import JSON
 
-AnyCase = Case[Any]
-CheckFunction = Callable[[CheckContext, Response, AnyCase], bool | None]
-Operation = schemathesis.APIOperation[Any, Any, Any, Any]
-
-# What schemathesis's `run_checks` reads as "skipped": spelled out, not `checks.NOT_APPLICABLE`,
-# so that changing that constant cannot quietly change what these tests expect.
-SKIPPED: Final = True
-MISSING: Final = object()
-PUSH: Final = spec.STK_PUSH_OPERATION_ID
 OTHER_PHONE: Final = "254700000009"  # valid, and not the examples' number
 RULES: Final[dict[str, CheckFunction]] = {name: getattr(checks, name) for name in checks.DOMAIN_RULES}
-
-
-@functools.cache
-def _schema() -> schemathesis.BaseSchema:
-    return schemathesis.openapi.from_dict(copy.deepcopy(spec.document()))
-
-
-@functools.cache
-def _operation(operation_id: str) -> Operation:
-    path, method, _ = spec.operation(operation_id)
-    return _schema()[path][method.upper()]
-
-
-@functools.cache
-def _ctx() -> CheckContext:
-    """The context schemathesis hands every check (the domain checks do not read it)."""
-    config = _schema().config.checks_config_for()
-    return CheckContext(
-        override=None, auth=None, headers=None, config=config, transport_kwargs=None, response_checks=None
-    )
-
-
-def edited(body: JSON, edits: Mapping[str, object]) -> JSON:
-    """A deep copy of `body` with each dotted path set to its value (MISSING removes it)."""
-    result = copy.deepcopy(body)
-    for where, value in edits.items():
-        *parents, name = where.split(".")
-        node = result
-        for parent in parents:
-            node = node[parent]
-        if value is MISSING:
-            node.pop(name, None)
-        else:
-            node[name] = value
-    return result
-
-
-def reply_example(operation_id: str, name: str) -> JSON:
-    """The spec's 200 reply example `name` of the operation (a fresh copy)."""
-    response = spec.resolve(spec.operation(operation_id)[2]["responses"]["200"])
-    example = spec.resolve(response["content"]["application/json"]["examples"][name])
-    value: JSON = copy.deepcopy(example["value"])
-    return value
-
-
-def push_request(**changes: object) -> JSON:
-    """The spec's minimal push example, with the `api_ref` of its full one (the one the reply
-    example echoes), then `changes` (MISSING removes a field)."""
-    minimal, *others = spec.request_examples(PUSH)
-    api_ref = next(example["api_ref"] for example in others if "api_ref" in example)
-    return edited({**minimal, "api_ref": api_ref}, changes)
 
 
 def pending_push(edits: Mapping[str, object] | None = None) -> JSON:
@@ -94,28 +42,17 @@ def pending_push(edits: Mapping[str, object] | None = None) -> JSON:
     return edited(reply_example(PUSH, "pending"), edits or {})
 
 
-def response(
-    status: int, body: object, operation_id: str = PUSH, *, content: bytes | None = None
-) -> Response:
-    """A reply as schemathesis's checks receive it: `body` as JSON, or `content` as it stands."""
-    path, method, _ = spec.operation(operation_id)
-    request = httpx.Request(method.upper(), spec.server_urls()[0] + path)
-    if content is None:
-        raw = httpx.Response(status, json=body, request=request)
-    else:
-        raw = httpx.Response(
-            status, content=content, headers={"content-type": "application/json"}, request=request
-        )
-    raw.elapsed = datetime.timedelta(0)  # `from_httpx` reads it; a response built here was never timed
-    return Response.from_httpx(raw, verify=True)
+def push_response(status: int, body: object, *, content: bytes | None = None) -> Response:
+    """A reply to the push, as schemathesis's checks receive it."""
+    return response(status, body, PUSH, content=content)
 
 
 def case(body: Body, operation_id: str = PUSH) -> AnyCase:
-    return _operation(operation_id).Case(body=body)
+    return operation(operation_id).Case(body=body)
 
 
 def judge(name: str, request: JSON, reply: JSON, status: int = 200) -> bool | None:
-    return RULES[name](_ctx(), response(status, reply), case(request))
+    return RULES[name](check_context(), push_response(status, reply), case(request))
 
 
 # --- the example exchange ------------------------------------------------------------------------
@@ -361,24 +298,24 @@ def test_only_an_accepted_valid_push_is_judged(
 ) -> None:
     """A rule judging what belongs to another check (errors, invalid input, status reads, no invoice)."""
     check: CheckFunction = RULES[name] if name in RULES else checks.invoice_ids_are_unique().after_response
-    reply = response(status, _wrong_everywhere(), content=content)
-    assert check(_ctx(), reply, case(sent, operation_id)) is SKIPPED
+    reply = push_response(status, _wrong_everywhere(), content=content)
+    assert check(check_context(), reply, case(sent, operation_id)) is SKIPPED
 
 
 # --- invoice_ids_are_unique (one instance per run) -----------------------------------------------
 
 
 def _push_with_id(invoice_id: object) -> tuple[Response, AnyCase]:
-    return response(200, pending_push({"invoice.invoice_id": invoice_id})), case(push_request())
+    return push_response(200, pending_push({"invoice.invoice_id": invoice_id})), case(push_request())
 
 
 def test_a_reused_invoice_id_fails_on_the_second_push() -> None:
     """Two pushes answered with one invoice_id (the status endpoint and webhooks key on it) go unnoticed."""
     unique = checks.invoice_ids_are_unique()
-    assert unique.after_response(_ctx(), *_push_with_id("QZ7L0RK")) is None
-    assert unique.after_response(_ctx(), *_push_with_id("QZ7L0RL")) is None
+    assert unique.after_response(check_context(), *_push_with_id("QZ7L0RK")) is None
+    assert unique.after_response(check_context(), *_push_with_id("QZ7L0RL")) is None
     with pytest.raises(DomainRuleBroken, match="already issued") as broken:
-        unique.after_response(_ctx(), *_push_with_id("QZ7L0RK"))
+        unique.after_response(check_context(), *_push_with_id("QZ7L0RK"))
     assert broken.value.title.startswith("invoice_ids_are_unique: invoice_id 'QZ7L0RK'")
 
 
@@ -386,24 +323,27 @@ def test_the_same_case_checked_again_is_no_reuse() -> None:
     """Shrinking or replay re-checking one case reported as a reused invoice_id."""
     unique = checks.invoice_ids_are_unique()
     reply, push = _push_with_id("QZ7L0RK")
-    assert unique.after_response(_ctx(), reply, push) is None
-    assert unique.after_response(_ctx(), reply, push) is None
+    assert unique.after_response(check_context(), reply, push) is None
+    assert unique.after_response(check_context(), reply, push) is None
 
 
 @pytest.mark.parametrize("invoice_id", [MISSING, None, 42], ids=["absent", "null", "a-number"])
 def test_a_push_without_a_string_invoice_id_is_not_judged(invoice_id: object) -> None:
     """A missing id (the schema check's to report) counted as a judged, unique one."""
     unique = checks.invoice_ids_are_unique()
-    assert unique.after_response(_ctx(), *_push_with_id(invoice_id)) is SKIPPED
-    assert unique.after_response(_ctx(), *_push_with_id(invoice_id)) is SKIPPED
+    assert unique.after_response(check_context(), *_push_with_id(invoice_id)) is SKIPPED
+    assert unique.after_response(check_context(), *_push_with_id(invoice_id)) is SKIPPED
 
 
 def test_an_id_in_a_refused_push_is_not_issued() -> None:
     """An invoice_id in an error reply remembered as issued, failing the real push that later gets it."""
     unique = checks.invoice_ids_are_unique()
-    refused = response(400, pending_push())
-    assert unique.after_response(_ctx(), refused, case(push_request())) is SKIPPED
-    assert unique.after_response(_ctx(), response(200, pending_push()), case(push_request())) is None
+    refused = push_response(400, pending_push())
+    assert unique.after_response(check_context(), refused, case(push_request())) is SKIPPED
+    assert (
+        unique.after_response(check_context(), push_response(200, pending_push()), case(push_request()))
+        is None
+    )
 
 
 # --- as schemathesis sees them --------------------------------------------------------------------
@@ -413,7 +353,9 @@ def test_a_broken_rule_is_a_schemathesis_failure_of_this_case() -> None:
     """A failure schemathesis reports as a crash, or against the wrong operation or case."""
     push = case(push_request())
     with pytest.raises(DomainRuleBroken) as broken:
-        RULES["currency_is_kes"](_ctx(), response(200, pending_push({"invoice.currency": "USD"})), push)
+        RULES["currency_is_kes"](
+            check_context(), push_response(200, pending_push({"invoice.currency": "USD"})), push
+        )
     assert isinstance(broken.value, Failure)
     assert broken.value.operation == push.operation.label == f"POST {spec.stk_push_path()}"
     assert broken.value.case_id == push.id
@@ -429,8 +371,8 @@ def test_schemathesis_records_only_what_a_rule_judged(reply_edits: JSON, recorde
     seen: list[str] = []
     run_checks(
         case=case(push_request()),
-        response=response(200, pending_push(reply_edits)),
-        ctx=_ctx(),
+        response=push_response(200, pending_push(reply_edits)),
+        ctx=check_context(),
         checks=[RULES["new_invoice_is_pending"]],
         on_failure=lambda name, collected, failure: seen.append("failure"),
         on_success=lambda name, judged: seen.append("success"),
@@ -451,6 +393,6 @@ def test_every_domain_check_is_registered_and_tested_here() -> None:
 
 def test_a_reply_in_an_unknown_charset_is_not_judged() -> None:
     """A server's bogus `charset` crashing the domain checks instead of being skipped."""
-    reply = response(200, pending_push())
+    reply = push_response(200, pending_push())
     reply.encoding = "x-no-such-charset"  # what Response.from_requests keeps from the header
-    assert RULES["currency_is_kes"](_ctx(), reply, case(push_request())) is SKIPPED
+    assert RULES["currency_is_kes"](check_context(), reply, case(push_request())) is SKIPPED

@@ -7,89 +7,39 @@ break one rule. None means judged and passed, True not judged; a broken rule rai
 
 from __future__ import annotations
 
-import copy
-import datetime
-import functools
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-import httpx
 import pytest
-import schemathesis
-from schemathesis import Case, CheckContext, Response
+from schemathesis import Response
 from schemathesis.checks import CHECKS
 
+from contract_tests.support.exchanges import (
+    MISSING,
+    PUSH,
+    SKIPPED,
+    STATUS,
+    AnyCase,
+    CheckFunction,
+    check_context,
+    edited,
+    operation,
+    push_request,
+    reply_example,
+    response,
+)
 from kulmipay_toolkit import spec, status_checks
 from kulmipay_toolkit.checks import DomainRuleBroken
 from kulmipay_toolkit.spec import JSON
 
-AnyCase = Case[Any]
-CheckFunction = Callable[[CheckContext, Response, AnyCase], bool | None]
-Operation = schemathesis.APIOperation[Any, Any, Any, Any]
-
-SKIPPED: Final = True  # what schemathesis reads as "not judged" (spelled out on purpose)
-MISSING: Final = object()
-PUSH: Final = spec.STK_PUSH_OPERATION_ID
-STATUS: Final = spec.STATUS_OPERATION_ID
 STATES: Final = ("pending", "processing", "complete", "failed")  # the status reply examples
-
-
-@functools.cache
-def _schema() -> schemathesis.BaseSchema:
-    return schemathesis.openapi.from_dict(copy.deepcopy(spec.document()))
-
-
-@functools.cache
-def _operation(operation_id: str) -> Operation:
-    path, method, _ = spec.operation(operation_id)
-    return _schema()[path][method.upper()]
-
-
-@functools.cache
-def _ctx() -> CheckContext:
-    config = _schema().config.checks_config_for()
-    return CheckContext(
-        override=None, auth=None, headers=None, config=config, transport_kwargs=None, response_checks=None
-    )
-
-
-def edited(body: JSON, edits: Mapping[str, object]) -> JSON:
-    """A deep copy of `body` with each dotted path set to its value (MISSING removes it)."""
-    result = copy.deepcopy(body)
-    for where, value in edits.items():
-        *parents, name = where.split(".")
-        node = result
-        for parent in parents:
-            node = node[parent]
-        if value is MISSING:
-            node.pop(name, None)
-        else:
-            node[name] = value
-    return result
-
-
-def reply_example(operation_id: str, name: str) -> JSON:
-    response = spec.resolve(spec.operation(operation_id)[2]["responses"]["200"])
-    example = spec.resolve(response["content"]["application/json"]["examples"][name])
-    value: JSON = copy.deepcopy(example["value"])
-    return value
-
-
-def response(status: int, body: object, operation_id: str = STATUS) -> Response:
-    path, method, _ = spec.operation(operation_id)
-    request = httpx.Request(method.upper(), spec.server_urls()[0] + path)
-    raw = httpx.Response(status, json=body, request=request)
-    raw.elapsed = datetime.timedelta(0)  # `from_httpx` reads it; a response built here was never timed
-    return Response.from_httpx(raw, verify=True)
 
 
 def pushed(edits: Mapping[str, object] | None = None) -> tuple[Response, AnyCase]:
     """The spec's push exchange (its `PendingPush` writes `10` where the status examples write
     `10.00`: the same money)."""
-    minimal, *others = spec.request_examples(PUSH)
-    api_ref = next(example["api_ref"] for example in others if "api_ref" in example)
     reply = edited(reply_example(PUSH, "pending"), dict(edits or {}))
-    return response(200, reply, PUSH), _operation(PUSH).Case(body={**minimal, "api_ref": api_ref})
+    return response(200, reply, PUSH), operation(PUSH).Case(body=push_request())
 
 
 def read(
@@ -98,15 +48,15 @@ def read(
     """A status read of the pushed invoice (the spec's request example, with `request` changes)
     answered `status` with the spec's `state` reply example, edited."""
     body = edited(spec.request_examples(STATUS)[0], request)
-    return response(status, edited(reply_example(STATUS, state), edits or {})), _operation(STATUS).Case(
-        body=body
-    )
+    return response(status, edited(reply_example(STATUS, state), edits or {}), STATUS), operation(
+        STATUS
+    ).Case(body=body)
 
 
 def see(check: Any, exchange: tuple[Response, AnyCase]) -> bool | None:
     """Hands one exchange to a check (a class-based check's instance, or a function)."""
     judge: CheckFunction = check.after_response if hasattr(check, "after_response") else check
-    return judge(_ctx(), *exchange)
+    return judge(check_context(), *exchange)
 
 
 def test_the_spec_examples_are_one_invoice() -> None:
@@ -363,7 +313,7 @@ def test_a_read_refused_before_the_look_up_is_not_judged(status: int) -> None:
 def test_a_malformed_read_is_not_judged(changes: dict[str, str]) -> None:
     """A read the server cannot look up (wrong method or media type) failed for not answering 404."""
     response_, valid = read()
-    malformed = _operation(STATUS).Case(body=valid.body, **changes)  # type: ignore[arg-type]
+    malformed = operation(STATUS).Case(body=valid.body, **changes)  # type: ignore[arg-type]
     assert see(status_checks.unknown_invoice_is_not_found(), (response_, malformed)) is SKIPPED
 
 
@@ -392,8 +342,5 @@ def test_every_lifecycle_check_is_registered_and_tested_here() -> None:
 def test_the_spec_examples_as_they_stand_agree() -> None:
     """`10` on the push and `10.00` on the read reported as a changed amount."""
     check = status_checks.status_agrees_with_push()
-    minimal, *others = spec.request_examples(PUSH)
-    api_ref = next(example["api_ref"] for example in others if "api_ref" in example)
-    push = _operation(PUSH).Case(body={**minimal, "api_ref": api_ref})
-    see(check, (response(200, reply_example(PUSH, "pending"), PUSH), push))
+    see(check, pushed())
     assert see(check, read("pending")) is None

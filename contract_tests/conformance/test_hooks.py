@@ -7,7 +7,6 @@ generation mode schemathesis gives them. What `st` sends under those terms, end 
 from __future__ import annotations
 
 import copy
-import functools
 import importlib
 import json
 import sys
@@ -16,8 +15,6 @@ from types import ModuleType
 from typing import Any, Final
 
 import pytest
-import schemathesis
-from schemathesis import Case
 from schemathesis.core import NOT_SET, Body
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation import GenerationMode
@@ -31,21 +28,18 @@ from schemathesis.generation.meta import (
 )
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER, HookContext
 
+from contract_tests.support.exchanges import PUSH, STATUS, AnyCase, operation
 from kulmipay_toolkit import guard, spec
 from kulmipay_toolkit.conformance.terms import MAX_POSITIVE_ENV, MODE_ENV, PHONE_ENV, Terms
 from kulmipay_toolkit.errors import MissingTerms
 from kulmipay_toolkit.spec import JSON
 
-AnyCase = Case[Any]
-Operation = schemathesis.APIOperation[Any, Any, Any, Any]
 Load = Callable[[Mapping[str, str]], ModuleType]
 
 HOOKS: Final = "kulmipay_toolkit.conformance.hooks"
 TEST_PHONE: Final = "254708374149"
 POSITIVE: Final = GenerationMode.POSITIVE
 NEGATIVE: Final = GenerationMode.NEGATIVE
-PUSH: Final = spec.STK_PUSH_OPERATION_ID
-STATUS: Final = spec.STATUS_OPERATION_ID
 
 
 def remote(budget: int | str) -> dict[str, str]:
@@ -88,17 +82,6 @@ def load_hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[Load]:
             package.__dict__["hooks"] = before[1]
 
 
-@functools.cache
-def _schema() -> schemathesis.BaseSchema:
-    return schemathesis.openapi.from_dict(copy.deepcopy(spec.document()))
-
-
-@functools.cache
-def _operation(operation_id: str) -> Operation:
-    path, method, _ = spec.operation(operation_id)
-    return _schema()[path][method.upper()]
-
-
 def generated(operation_id: str, body: Body, mode: GenerationMode | None) -> AnyCase:
     """A case as the fuzzing phase hands it to the hooks: its body generated in `mode` (None: a
     case without metadata, as an explicit or replayed case is)."""
@@ -112,11 +95,11 @@ def generated(operation_id: str, body: Body, mode: GenerationMode | None) -> Any
         meta = CaseMetadata(
             generation=GenerationInfo(time=0.0, mode=mode), components=components, phase=phase
         )
-    return _operation(operation_id).Case(body=body, _meta=meta)
+    return operation(operation_id).Case(body=body, _meta=meta)
 
 
 def ctx(operation_id: str = PUSH) -> HookContext:
-    return HookContext(operation=_operation(operation_id))
+    return HookContext(operation=operation(operation_id))
 
 
 def valid_push() -> JSON:
