@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from contract_tests.support import VALID_PUSH
+from contract_tests.support import VALID_PUSH, repo_root
 from kulmipay_toolkit import rules, spec
 
 NEVER_ANSWERS = "254700000002"  # the rules table's number whose prompt is never answered
@@ -103,3 +103,11 @@ def test_never_answered_prompt_fails_at_the_expiry() -> None:
     assert state in spec.state_machine().set_exactly_when["failed_code"]
     assert state in spec.state_machine().terminal
     assert after == spec.state_machine().prompt_expires_after
+
+
+def test_the_readme_outcome_table_is_the_rules_table() -> None:
+    readme = (repo_root() / "README.md").read_text()
+    for phone, outcome in rules.OUTCOMES.items():
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `{phone}` |"))
+        assert outcome.description in row and (outcome.failed_code or "-") in row, row
+        assert all(f"{state} at {after:g} s" in row for after, state in outcome.steps), row

@@ -1,20 +1,28 @@
-"""The emulator as a server: concurrency, HTTPS with a local CA, the official SDK as a drop-in,
-the access log, the fault profiles and the README's tables of them and of the rules. (The
-`kulmipay-toolkit sandbox` command behind `make sandbox` is tested in test_command.py.)"""
+"""`emulator/server.py`: the emulator as a server. Concurrency, HTTPS with a local CA (made once
+per `--tls-dir` and then reused: a second sandbox on the same directory must not replace the CA
+that clients of the first one already trust), the official SDK as a drop-in, the access log, and
+uvicorn's "Invalid HTTP request received." warning (schemathesis sends malformed requests on
+purpose, so with the access log off it is noise and is kept out; with it on, and for anything
+else uvicorn logs, the output is as before). The `kulmipay-toolkit sandbox` command behind
+`make sandbox` is tested in test_command.py."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import socket
+import ssl
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import kulmipay
 import pytest
 
-from contract_tests.support import AUTH, TEST_KEY, VALID_PUSH, assert_conforms, push_url, repo_root
-from kulmipay_toolkit import rules
-from kulmipay_toolkit.emulator import FAULTS, RunningEmulator, Settings
-from kulmipay_toolkit.emulator.faults import emulator_for
+from contract_tests.support import AUTH, TEST_KEY, VALID_PUSH, assert_conforms, push_url
+from kulmipay_toolkit.emulator import RunningEmulator
+from kulmipay_toolkit.emulator.server import INVALID_REQUEST, Certificates, make_certificates
 
 
 def test_32_concurrent_clients_get_only_200s_and_distinct_invoices(emulator: RunningEmulator) -> None:
@@ -92,31 +100,122 @@ def test_access_log_has_one_line_per_request_and_never_the_key(caplog: pytest.Lo
     assert TEST_KEY not in caplog.text
 
 
-def test_unknown_fault_profiles_are_refused_by_name() -> None:
-    with pytest.raises(ValueError, match=r"known profiles: .*rounds-down"):
-        emulator_for(Settings(fault="nope"))
+def contents(found: Certificates) -> tuple[bytes, bytes, bytes]:
+    return found.ca_file.read_bytes(), found.cert_file.read_bytes(), found.key_file.read_bytes()
 
 
-def test_there_are_at_least_twelve_documented_fault_profiles() -> None:
-    assert len(FAULTS) >= 12
-    assert all(fault.breaks and fault.caught_by for fault in FAULTS.values())
+def push_trusting(ca: bytes, running: RunningEmulator) -> int:
+    trusting = ssl.create_default_context(cadata=ca.decode())
+    with httpx.Client(base_url=running.base_url, verify=trusting) as client:
+        return client.post(push_url(), json=VALID_PUSH, headers=AUTH).status_code
 
 
-def test_the_readme_table_lists_every_fault_profile_as_registered() -> None:
-    readme = (repo_root() / "README.md").read_text()
-    table = readme[readme.index("| profile | what it breaks |") :].split("\n\n", 1)[0]
-    rows = {
-        cells[0].strip("` "): cells[2].strip("` ")
-        for line in table.splitlines()
-        if line.startswith("| `") and len(cells := line.strip("|").split(" | ")) == 3
-    }
-    assert rows == {name: fault.caught_by for name, fault in FAULTS.items()}
-    assert f"with {len(FAULTS)} fault profiles" in readme
+def test_a_second_call_on_the_same_directory_reuses_the_ca(tmp_path: Path) -> None:
+    first = make_certificates(tmp_path)
+    before = contents(first)
+    second = make_certificates(tmp_path)
+    assert second == first
+    assert contents(second) == before
 
 
-def test_the_readme_outcome_table_is_the_rules_table() -> None:
-    readme = (repo_root() / "README.md").read_text()
-    for phone, outcome in rules.OUTCOMES.items():
-        row = next(line for line in readme.splitlines() if line.startswith(f"| `{phone}` |"))
-        assert outcome.description in row and (outcome.failed_code or "-") in row, row
-        assert all(f"{state} at {after:g} s" in row for after, state in outcome.steps), row
+def test_a_client_trusting_the_first_ca_talks_to_a_server_started_second(tmp_path: Path) -> None:
+    trusted_ca = make_certificates(tmp_path).ca_file.read_bytes()  # what a client of the first copied
+    with RunningEmulator(tls_directory=tmp_path) as running:  # makes its certificates a second time
+        assert push_trusting(trusted_ca, running) == 200
+
+
+def remove_key(found: Certificates) -> None:
+    found.key_file.unlink()
+
+
+def garble_ca(found: Certificates) -> None:
+    found.ca_file.write_text("not a certificate")
+
+
+def truncate_cert(found: Certificates) -> None:
+    found.cert_file.write_bytes(found.cert_file.read_bytes()[:200])
+
+
+def swap_key(found: Certificates) -> None:
+    """Every file still loads on its own, but the key is not the certificate's."""
+    found.key_file.write_bytes(make_certificates(found.ca_file.parent / "other").key_file.read_bytes())
+
+
+@pytest.mark.parametrize("damage", [remove_key, garble_ca, truncate_cert, swap_key])
+def test_a_broken_set_is_made_again_and_works(tmp_path: Path, damage: Callable[[Certificates], None]) -> None:
+    damage(make_certificates(tmp_path))
+    remade = make_certificates(tmp_path)
+    with RunningEmulator(tls_directory=tmp_path) as running:
+        assert push_trusting(remade.ca_file.read_bytes(), running) == 200
+
+
+def test_a_ca_that_did_not_issue_the_server_certificate_is_replaced(tmp_path: Path) -> None:
+    found = make_certificates(tmp_path)
+    found.ca_file.write_bytes(make_certificates(tmp_path / "other").ca_file.read_bytes())
+    remade = make_certificates(tmp_path)
+    with RunningEmulator(tls_directory=tmp_path) as running:
+        assert push_trusting(remade.ca_file.read_bytes(), running) == 200
+
+
+UVICORN_ERRORS = "uvicorn.error"
+
+
+@contextlib.contextmanager
+def uvicorn_records(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """uvicorn's "uvicorn" logger does not propagate to the root, where caplog listens: listen on
+    `uvicorn.error` itself, so that its filters apply as they do to uvicorn's own handler. Entered
+    in the test (caplog's handler is new in each phase) and after the emulator is made (uvicorn's
+    logging set-up removes the handlers it finds)."""
+    logger = logging.getLogger(UVICORN_ERRORS)
+    logger.addHandler(caplog.handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(caplog.handler)
+
+
+def send_raw(port: int, request: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request)
+        reply = b""
+        while chunk := connection.recv(65536):  # uvicorn closes the connection after its 400
+            reply += chunk
+        return reply
+
+
+NUL_IN_REQUEST_LINE = b"POST /api/v1/payment/mpesa-stk-push/\x00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+
+def warnings_about_invalid_requests(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [record for record in caplog.records if record.getMessage() == INVALID_REQUEST]
+
+
+def test_a_nul_byte_gets_a_400_and_no_warning_with_the_access_log_off(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with RunningEmulator() as running, uvicorn_records(caplog):
+        reply = send_raw(running.port, NUL_IN_REQUEST_LINE)
+    assert reply.startswith(b"HTTP/1.1 400 ")
+    assert warnings_about_invalid_requests(caplog) == []
+
+
+def test_with_the_access_log_on_the_warning_is_still_there(caplog: pytest.LogCaptureFixture) -> None:
+    with RunningEmulator(access_log=True) as running, uvicorn_records(caplog):
+        reply = send_raw(running.port, NUL_IN_REQUEST_LINE)
+    assert reply.startswith(b"HTTP/1.1 400 ")
+    assert [record.levelno for record in warnings_about_invalid_requests(caplog)] == [logging.WARNING]
+
+
+def test_real_errors_are_still_logged_with_the_access_log_off(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with RunningEmulator(), uvicorn_records(caplog):
+        logger = logging.getLogger(UVICORN_ERRORS)
+        logger.error("Exception in ASGI application")
+        logger.warning("Unsupported upgrade request.")
+        logger.error(INVALID_REQUEST)  # the same words at another level are not the noise
+    assert [(record.levelno, record.getMessage()) for record in caplog.records] == [
+        (logging.ERROR, "Exception in ASGI application"),
+        (logging.WARNING, "Unsupported upgrade request."),
+        (logging.ERROR, INVALID_REQUEST),
+    ]

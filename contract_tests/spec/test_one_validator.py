@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,10 +18,9 @@ import schemathesis
 from schemathesis import Response
 from schemathesis.core.failures import Failure, FailureGroup
 
-from contract_tests.support import AUTH, VALID_PUSH, assert_conforms, edited_spec, push_url
+from contract_tests.support import AUTH, VALID_PUSH, assert_conforms, push_url
 from contract_tests.support.examples import pending_push
 from kulmipay_toolkit import checks, spec
-from kulmipay_toolkit.emulator import RunningEmulator, Settings
 from kulmipay_toolkit.emulator.validation import field_errors
 from kulmipay_toolkit.spec import JSON
 from kulmipay_toolkit.strict import ContractViolation, strict_parse
@@ -213,26 +211,3 @@ def test_every_request_judge_agrees(body: JSON, allowed: bool, http: httpx.Clien
 def test_every_response_judge_agrees(status: int, body: JSON, allowed: bool) -> None:
     verdicts = response_verdicts(status, body)
     assert verdicts == dict.fromkeys(verdicts, allowed)
-
-
-@pytest.fixture()
-def spec_with_uri_field(tmp_path: Path) -> spec.Spec:
-    """A `Spec` from a copy whose request has an optional `callback_url` (`format: uri`)."""
-
-    def add_callback_url(document: JSON) -> None:
-        fields = document["components"]["schemas"]["StkPushRequest"]["properties"]
-        fields["callback_url"] = {"type": "string", "format": "uri", "x-source": "inferred"}
-
-    return edited_spec(tmp_path, add_callback_url)
-
-
-def test_the_emulator_enforces_formats(spec_with_uri_field: spec.Spec) -> None:
-    edited = spec_with_uri_field
-    assert "callback_url" in edited.request_fields()
-    assert field_errors(push(callback_url="https://merchant.example/paid"), contract=edited) == {}
-    assert field_errors(push(callback_url=""), contract=edited) == {"callback_url": ['"" is not a "uri"']}
-    with RunningEmulator(Settings(spec=edited)) as emulator:
-        served = httpx.post(f"{emulator.base_url}/{push_url()}", json=push(callback_url=""), headers=AUTH)
-    assert (served.status_code, served.json()) == (400, {"callback_url": ['"" is not a "uri"']})
-    assert edited.request_errors(json.dumps(push(callback_url="")).encode(), headers=AUTH) != []
-    assert "callback_url" not in spec.request_fields()  # the default contract is untouched
