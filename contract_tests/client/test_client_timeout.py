@@ -7,9 +7,6 @@ never answers, the server respx cannot stand in for."""
 from __future__ import annotations
 
 import asyncio
-import selectors
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +17,9 @@ import pytest
 from kulmipay_client import AuthenticatedClient, Client
 from kulmipay_client.client import DEFAULT_TIMEOUT
 
-from contract_tests.support import TEST_KEY
+from contract_tests.support import TEST_KEY, network
 from contract_tests.support.calls import BASE_URL, Style, start, valid_push
+from contract_tests.support.network import SilentServer
 from kulmipay_toolkit import spec
 
 THIRTY_SECONDS = httpx.Timeout(30.0)
@@ -68,71 +66,10 @@ def test_explicit_timeout_wins(timeout: httpx.Timeout | None, expected: httpx.Ti
         assert httpx_timeouts(client.with_timeout(httpx.Timeout(2.0))) == (httpx.Timeout(2.0),) * 2
 
 
-class SilentServer:
-    """A loopback listener that accepts every connection and reads what is sent, never answering.
-
-    Its thread stops when told to, or after `LIFETIME` seconds whatever happens."""
-
-    LIFETIME = 30.0
-
-    def __init__(self) -> None:
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.setblocking(False)
-        self.port: int = self._listener.getsockname()[1]
-        self.connections: list[socket.socket] = []
-        self.received = bytearray()
-        self._stop = threading.Event()
-        self._selector = selectors.DefaultSelector()
-        self._selector.register(self._listener, selectors.EVENT_READ)
-        self._thread = threading.Thread(target=self._serve, name="silent-server", daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        deadline = time.monotonic() + self.LIFETIME
-        while not self._stop.is_set() and time.monotonic() < deadline:
-            for key, _ in self._selector.select(timeout=0.05):
-                self._handle(key.fileobj)  # type: ignore[arg-type]
-
-    def _handle(self, ready: socket.socket) -> None:
-        if ready is self._listener:
-            connection, _ = self._listener.accept()
-            connection.setblocking(False)
-            self.connections.append(connection)
-            self._selector.register(connection, selectors.EVENT_READ)
-            return
-        try:
-            chunk = ready.recv(65536)
-        except BlockingIOError:
-            return
-        if chunk:
-            self.received += chunk
-        else:  # the client hung up
-            self._selector.unregister(ready)
-
-    def stop(self) -> None:
-        """Stops the thread, then takes in what it had not seen yet: the counts are final after this."""
-        self._stop.set()
-        self._thread.join(timeout=5)
-        assert not self._thread.is_alive()
-        while ready := self._selector.select(timeout=0):
-            for key, _ in ready:
-                self._handle(key.fileobj)  # type: ignore[arg-type]
-
-    def close(self) -> None:
-        self.stop()
-        for connection in self.connections:
-            connection.close()
-        self._selector.close()
-        self._listener.close()
-
-
 @pytest.fixture()
 def silent_server() -> Iterator[SilentServer]:
-    server = SilentServer()
-    try:
+    with network.silent_server() as server:
         yield server
-    finally:
-        server.close()
 
 
 def test_silent_server_times_out_after_one_request(style: Style, silent_server: SilentServer) -> None:

@@ -10,10 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -22,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.support import TEST_KEY, repo_root
-from contract_tests.support.cli import run_cli
+from contract_tests.support import TEST_KEY, network, repo_root
+from contract_tests.support.cli import run_cli, toolkit
 from contract_tests.support.environment import environment
 from contract_tests.support.network import reserved_port
 from contract_tests.support.processes import Lines
@@ -50,7 +47,7 @@ def _start_cli(*args: str, env: dict[str, str], output: Path) -> subprocess.Pope
     output.mkdir(parents=True, exist_ok=True)
     with (output / "stdout").open("wb") as out, (output / "stderr").open("wb") as err:
         return subprocess.Popen(
-            [sys.executable, "-m", "kulmipay_toolkit.cli", "conformance", *args],
+            toolkit("conformance", *args),
             env=env,
             cwd=repo_root(),
             stdout=out,
@@ -157,35 +154,9 @@ def test_nothing_listening_is_unreachable_at_once(tmp_path: Path) -> None:
 
 @pytest.fixture()
 def silent_server() -> Iterator[str]:
-    """A loopback server that accepts connections and never answers (for at most 120 s)."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    listener.settimeout(0.1)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        deadline = time.monotonic() + 120
-        while not stop.is_set() and time.monotonic() < deadline:
-            try:
-                connection, _ = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            held.append(connection)
-
-    thread = threading.Thread(target=accept, name="silent-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}/api/v1"
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        for connection in held:
-            connection.close()
-        listener.close()
+    """The base URL of a loopback server that accepts connections and never answers."""
+    with network.silent_server() as server:
+        yield f"http://127.0.0.1:{server.port}/api/v1"
 
 
 def test_a_server_that_never_answers_is_unreachable_within_the_timeouts(
@@ -280,8 +251,8 @@ def test_a_signal_stops_the_run_and_st_and_leaves_interrupted_reports(
     say INTERRUPTED, no `.run-*` folder and no `st` process left behind."""
     report_dir = tmp_path / "reports"
     process = subprocess.Popen(
-        [sys.executable, "-m", "kulmipay_toolkit.cli", "conformance", "--report-dir", str(report_dir),
-         "--max-examples", "200", "--phases", "examples,coverage,fuzzing"],
+        toolkit("conformance", "--report-dir", str(report_dir),
+                "--max-examples", "200", "--phases", "examples,coverage,fuzzing"),
         env=environment(PYTHONUNBUFFERED="1"),  # st (which writes to the run's stdout) too
         cwd=repo_root(),
         stdout=subprocess.PIPE,

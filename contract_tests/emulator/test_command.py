@@ -7,7 +7,6 @@ from __future__ import annotations
 import signal
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ import httpx
 import pytest
 
 from contract_tests.support import AUTH, TEST_KEY, VALID_PUSH, push_url, repo_root
+from contract_tests.support.cli import run_toolkit, toolkit
 from contract_tests.support.environment import environment
 from contract_tests.support.network import reserved_port
 from contract_tests.support.processes import Lines
@@ -27,13 +27,8 @@ LISTENING = "stop with Ctrl-C"
 
 
 def run_sandbox(*arguments: str, **variables: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kulmipay_toolkit.cli", "sandbox", *arguments],
-        capture_output=True,
-        text=True,
-        env=environment(without={"PORT"}, **variables),
-        cwd=repo_root(),
-        timeout=STARTUP_SECONDS,
+    return run_toolkit(
+        "sandbox", *arguments, env=environment(without={"PORT"}, **variables), timeout=STARTUP_SECONDS
     )
 
 
@@ -65,7 +60,7 @@ def sandbox(*arguments: str) -> Iterator[Sandbox]:
     until the sandbox listens on it), listening by the time the block begins."""
     with reserved_port() as port:
         process = subprocess.Popen(
-            [sys.executable, "-m", "kulmipay_toolkit.cli", "sandbox", "--port", str(port), *arguments],
+            toolkit("sandbox", "--port", str(port), *arguments),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from contract_tests.support.cli import run_toolkit
 from contract_tests.support.environment import environment
 from contract_tests.support.make import dry_run
 from contract_tests.support.reports import assert_reports_agree
@@ -25,21 +25,8 @@ def _cli(cwd: Path, *arguments: str, challenge: str | None = CHALLENGE) -> subpr
     """`kulmipay-toolkit webhook-check` in a subprocess, reports under `cwd/reports`; the
     challenge (if any) by its environment variable, as `make webhook-check` passes it."""
     env = environment() if challenge is None else environment(KULMIPAY_WEBHOOK_CHALLENGE=challenge)
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kulmipay_toolkit.cli",
-            "webhook-check",
-            "--report-dir",
-            str(cwd / "reports"),
-            *arguments,
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=60,
+    return run_toolkit(
+        "webhook-check", "--report-dir", str(cwd / "reports"), *arguments, env=env, cwd=cwd, timeout=60
     )
 
 
