@@ -77,12 +77,8 @@ dist: install ## Build the toolkit and the generated client as wheels into dist/
 webhook-check: install ## Contract-test your collection_event receiver: WEBHOOK_URL=... WEBHOOK_CHALLENGE=...
 	$(BIN)/kulmipay-toolkit webhook-check $(if $(WEBHOOK_URL),--url $(WEBHOOK_URL))
 
-bench: install ## Benchmarks; writes reports/bench/summary.json
-	@# wrk is the load generator; without it (not root, or apt fails) the Python one is used.
-	@command -v wrk >/dev/null || if [ "$$(id -u)" = 0 ]; then \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
-		|| echo "bench: could not install wrk; using the Python load generator"; \
-	else echo "bench: wrk not found and not root; using the Python load generator"; fi
+bench: install ## Benchmarks (wrk is a prerequisite); writes reports/bench/summary.json
+	@command -v wrk >/dev/null || echo "bench: wrk is a prerequisite (see benchmarks/README.md); the load parts are skipped"
 	@# Prism (pinned in benchmarks/package-lock.json); reinstalled only when the lockfile is newer.
 	@[ benchmarks/node_modules/.package-lock.json -nt benchmarks/package-lock.json ] \
 		|| npm ci --prefix benchmarks --no-audit --no-fund --loglevel=error \

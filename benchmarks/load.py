@@ -1,169 +1,166 @@
-"""Server benchmark: the emulator and Stoplight Prism (mocking the same spec) under the same load,
-side by side in one run: requests/s and p50/p99 latency at each concurrency for a fixed duration,
-the servers' order rotated at every level. Both run as their users run them (the emulator's CLI
-logs a line per request, Prism logs at `info`), and, with `quiet_servers`, again with their
-logging turned down (the emulator without its access log, Prism at `warn`)."""
+"""Load from wrk: the emulator and Prism side by side at each concurrency (requests/s and wrk's own
+p50/p99), as their users run them and with their logging turned down; the emulator's memory over
+a long run of distinct customers; and, with --profile, the emulator under cProfile at load."""
 
 from __future__ import annotations
 
-import importlib.util
+import json
 import math
-import time
+import shutil
+import statistics
+import subprocess
+from argparse import Namespace
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from . import loadgen, processes, profiling, wrk
-from . import prism as prism_server
-from .budget import Budget
-from .plan import Plan
-from .stats import LoadResult
-from .workload import INVALID_PAYLOAD, TOKEN
+from kulmipay_toolkit.emulator.store import DEFAULT_CAPACITY
 
-MAX_RPS = 50_000  # the Python generator's request cap per second of duration: a count bound, never reached
-WARMUP_CONNECTIONS = 16
-PROFILE_CONNECTIONS = 16
+from . import servers
+from .servers import Server
+from .workload import BODY, INVALID_PAYLOAD, PHONE, TOKEN
 
-
-def tool_for(plan: Plan) -> str:
-    if plan.loader == "python":
-        return "python"
-    if wrk.binary() is not None:
-        return "wrk"
-    if plan.loader == "wrk":
-        raise RuntimeError("--loader wrk, but wrk is not installed (`apt-get install wrk`)")
-    return "python"
-
-
-def describe_tool(tool: str) -> str:
-    return (wrk.version() or "wrk") + ", 1 thread" if tool == "wrk" else "python asyncio load generator"
-
-
-def apply(tool: str, url: str, *, connections: int, duration: float, script: Path) -> LoadResult:
-    if tool == "wrk":
-        return wrk.run(url, connections=connections, duration=duration, script=script)
-    return loadgen.run(
-        url, connections=connections, duration=duration, max_requests=math.ceil(duration * MAX_RPS)
-    )
-
-
-def rejects_invalid_with(server: processes.Server) -> int:
-    """The status a schema-invalid push gets: proof that the server validates what it is sent."""
-    reply = httpx.post(
-        server.push_url, json=INVALID_PAYLOAD, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10
-    )
-    return reply.status_code
+WRK_MISSING = "wrk not found (see benchmarks/README.md)"
+# One static request unless a run passes a phone-number offset: then every request is a new
+# customer (a request() function costs wrk some speed, so only the memory run has one).
+SCRIPT = """\
+wrk.method = "POST"
+wrk.body = '%(body)s'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer %(token)s"
+function init(args)
+  if args[1] then
+    local first, sent = tonumber(args[1]), 0
+    request = function()
+      sent = sent + 1
+      local phone = string.format("2547%%08d", first + sent)
+      return wrk.format(nil, nil, nil, (string.gsub(wrk.body, "%(phone)s", phone)))
+    end
+  end
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('{"requests":%%d,"us":%%d,"p50_us":%%d,"p99_us":%%d,"non_2xx":%%d,"errors":%%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
 
 
-def _levels(results: dict[int, LoadResult]) -> dict[str, Any]:
+def wrk_version() -> str | None:
+    if shutil.which("wrk") is None:
+        return None
+    # `wrk -v` prints "wrk debian/4.1.0-3+b2 [epoll] Copyright ..." and exits non-zero.
+    shown = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+    return (shown.stdout or shown.stderr).split(" Copyright")[0].strip()
+
+
+def wrk(url: str, work: Path, connections: int, seconds: float, *args: str) -> dict[str, Any]:
+    script = work / "stk_push.lua"
+    if not script.exists():
+        assert "'" not in BODY  # it sits in a Lua single-quoted string as it is
+        script.write_text(SCRIPT % {"body": BODY, "token": TOKEN, "phone": PHONE})
+    seconds = max(1, math.ceil(seconds))  # wrk takes whole seconds
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", str(script), url]
+    done = subprocess.run([*command, "--", *args], capture_output=True, text=True, timeout=seconds + 60)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
+    found = json.loads(lines[-1])
     return {
-        "rps": {str(level): result.rps for level, result in results.items()},
-        "p50_ms": {str(level): round(result.p50_ms, 3) for level, result in results.items()},
-        "p99_ms": {str(level): round(result.p99_ms, 3) for level, result in results.items()},
-        "requests": {str(level): result.requests for level, result in results.items()},
-        "non_2xx": sum(result.non_2xx for result in results.values()),
-        "errors": sum(result.errors for result in results.values()),
+        "requests": found["requests"],
+        "s": found["us"] / 1e6,
+        "p50_ms": found["p50_us"] / 1000,
+        "p99_ms": found["p99_us"] / 1000,
+        "non_2xx": found["non_2xx"],
+        "errors": found["errors"],
     }
 
 
-def compare(plan: Plan, work: Path, budget: Budget) -> dict[str, Any]:
-    """{"load": how, "emulator": {...}, "prism": {...}}; Prism's entry says why when it could not run."""
-    tool = tool_for(plan)
-    script = wrk.write_script(work)
-    prism_status = "ok"
-    described = {
-        "emulator": "kulmipay-toolkit sandbox --seed 1 (access log on, to a file)",
-        "emulator_quiet": "python -m benchmarks.sandbox_process (same app, no access log)",
-        "prism": f"prism mock -v {prism_server.DEFAULT_LEVEL} (output to a file)",
-        "prism_quiet": f"prism mock -v {prism_server.QUIET_LEVEL}",
-    }
+def _rejects_invalid_with(server: Server) -> int:
+    """The status a schema-invalid push gets: proof that the server validates what it is sent."""
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    return httpx.post(server.push_url, json=INVALID_PAYLOAD, headers=headers, timeout=10).status_code
+
+
+def compare(plan: Namespace, work: Path) -> dict[str, Any]:
+    """{"emulator": ..., "prism": ...}, each with its `quiet` pairing: per level rps, p50, p99."""
+    if wrk_version() is None:
+        return {"emulator": {"status": WRK_MISSING}, "prism": {"status": WRK_MISSING}}
+    prism: dict[str, Any] = servers.prism_status() if plan.prism else {"status": "skipped (--no-prism)"}
     with ExitStack() as stack:
-        servers = {"emulator": stack.enter_context(processes.sandbox(work))}
-        if plan.quiet_servers:
-            servers["emulator_quiet"] = stack.enter_context(processes.sandbox_variant(work, access_log=False))
-        if not plan.prism:
-            prism_status = "skipped (--smoke or --no-prism)"
-        elif (reason := prism_server.unavailable_reason()) is not None:
-            prism_status = f"not run: {reason}"
-        else:
-            try:
-                servers["prism"] = stack.enter_context(prism_server.prism(work))
-                if plan.quiet_servers:
-                    servers["prism_quiet"] = stack.enter_context(
-                        prism_server.prism(work, level=prism_server.QUIET_LEVEL, name="prism-quiet")
-                    )
-            except processes.ServerFailed as failed:
-                prism_status = f"not run: Prism would not start here: {failed}"
-                servers.pop("prism", None)
-
-        rejects = {name: rejects_invalid_with(server) for name, server in servers.items()}
-        if plan.warmup > 0:
-            for name, server in servers.items():
-                budget.check(f"warming up {name}")
-                apply(
-                    tool, server.push_url, connections=WARMUP_CONNECTIONS, duration=plan.warmup, script=script
-                )
-        results: dict[str, dict[int, LoadResult]] = {name: {} for name in servers}
-        names = list(servers)
-        for index, level in enumerate(plan.levels):
-            shift = index % len(names)
-            for name in names[shift:] + names[:shift]:
-                budget.check(f"loading {name} at concurrency {level}")
-                results[name][level] = apply(
-                    tool, servers[name].push_url, connections=level, duration=plan.duration, script=script
-                )
+        started = {"emulator": stack.enter_context(servers.emulator(work))}
+        if not plan.smoke:
+            started["emulator_quiet"] = stack.enter_context(servers.emulator(work, quiet=True))
+        if prism["status"] == "ok":
+            started["prism"] = stack.enter_context(servers.prism(work, "info"))
+            started["prism_quiet"] = stack.enter_context(servers.prism(work, "warn"))
+        names = list(started)
+        for name in names:  # Prism's JIT and the emulator's first-request caches, untimed
+            wrk(started[name].push_url, work, 16, plan.warmup)
+        # One-second rounds, the servers' order rotated every round: a burst from another process
+        # on a shared machine then lands on every server alike, not on one level of one server.
+        runs: dict[str, dict[int, list[dict[str, Any]]]] = {
+            name: {c: [] for c in plan.levels} for name in names
+        }
+        for turn, level in enumerate(c for c in plan.levels for _ in range(plan.duration)):
+            for name in names[turn % len(names) :] + names[: turn % len(names)]:
+                runs[name][level].append(wrk(started[name].push_url, work, level, 1))
+        rejects = {name: _rejects_invalid_with(server) for name, server in started.items()}
 
     def entry(name: str) -> dict[str, Any]:
-        return {**_levels(results[name]), "server": described[name], "rejects_invalid_with": rejects[name]}
+        found: dict[str, Any] = {"rps": {}, "p50_ms": {}, "p99_ms": {}, "non_2xx": 0, "errors": 0}
+        for level, rounds in runs[name].items():
+            found["rps"][str(level)] = round(
+                sum(r["requests"] for r in rounds) / sum(r["s"] for r in rounds), 1
+            )
+            found["p50_ms"][str(level)] = statistics.median(r["p50_ms"] for r in rounds)
+            found["p99_ms"][str(level)] = max(r["p99_ms"] for r in rounds)  # the worst round's
+            found["non_2xx"] += sum(r["non_2xx"] for r in rounds)
+            found["errors"] += sum(r["errors"] for r in rounds)
+        return found | {"rejects_invalid_with": rejects[name]}
 
-    emulator = entry("emulator")
-    if "emulator_quiet" in results:
-        emulator["quiet"] = entry("emulator_quiet")
-    prism: dict[str, Any] = {"status": prism_status, "rps": {}, "p50_ms": {}, "p99_ms": {}}
-    if "prism" in results:
-        prism = {
-            "status": prism_status,
-            "version": prism_server.version(),
-            "node": prism_server.node_version(),
-            **entry("prism"),
-        }
-        if "prism_quiet" in results:
-            prism["quiet"] = entry("prism_quiet")
-    load = {
-        "tool": describe_tool(tool),
-        "duration_s": plan.duration if tool != "wrk" else max(1, math.ceil(plan.duration)),
-        "levels": list(plan.levels),
-        "warmup_s": plan.warmup,
-        "body": "the official SDK's STK push body, Authorization: Bearer <sandbox key>, keep-alive",
+    emulator = entry("emulator") | ({"quiet": entry("emulator_quiet")} if "emulator_quiet" in runs else {})
+    if "prism" in runs:
+        prism |= entry("prism") | {"quiet": entry("prism_quiet")}
+    return {"emulator": emulator, "prism": prism}
+
+
+def memory(plan: Namespace, work: Path) -> dict[str, Any]:
+    """Pushes with distinct phone numbers against a fresh quiet sandbox, /proc read after each
+    second of load. The stores hold DEFAULT_CAPACITY invoices and customers: past that the
+    resident set should stay flat however long the run."""
+    if wrk_version() is None:
+        return {"status": WRK_MISSING}
+    with servers.emulator(work, quiet=True) as server:
+        checkpoints = [{"pushes": 0, **server.memory_mib()}]
+        while checkpoints[-1]["pushes"] < plan.memory_pushes:
+            # A million numbers per second of load: more than it can send, so none is sent twice.
+            sent = wrk(server.push_url, work, 16, 1, str(len(checkpoints) * 1_000_000))
+            if sent["non_2xx"] or sent["errors"]:
+                raise RuntimeError(f"memory run: {sent}")
+            checkpoints.append(
+                {"pushes": checkpoints[-1]["pushes"] + sent["requests"], **server.memory_mib()}
+            )
+    full = [point for point in checkpoints if point["pushes"] >= DEFAULT_CAPACITY]
+    return {
+        "store_capacity": DEFAULT_CAPACITY,
+        "checkpoints": checkpoints,
+        "peak_rss_mib": max(point["hwm_mib"] for point in checkpoints),
+        # What it still grew by once the stores were full: the boundedness claim.
+        "growth_after_capacity_mib": round(checkpoints[-1]["rss_mib"] - full[0]["rss_mib"], 1)
+        if full
+        else None,
     }
-    return {"load": load, "emulator": emulator, "prism": prism}
 
 
-def profile_emulator(plan: Plan, work: Path, budget: Budget, *, access_log: bool) -> dict[str, Any]:
-    """The emulator under cProfile at concurrency 16 for the load duration: where its CPU goes."""
-    budget.check("profiling the emulator")
-    tool = tool_for(plan)
-    script = wrk.write_script(work)
-    stats_file = work / f"emulator-{'log' if access_log else 'quiet'}.prof"
-    with processes.sandbox_variant(
-        work, access_log=access_log, profile=stats_file, name="emulator-profiled"
-    ) as server:
-        if plan.warmup > 0:  # so that start-up and first-request caches are not charged to requests
-            apply(tool, server.push_url, connections=PROFILE_CONNECTIONS, duration=plan.warmup, script=script)
-        server.start_profiling()
-        time.sleep(0.1)  # the signal is handled between two bytecodes of the server's loop
-        result = apply(
-            tool, server.push_url, connections=PROFILE_CONNECTIONS, duration=plan.duration, script=script
-        )
-        server.interrupt()
-        server.process.wait(timeout=processes.STOP_TIMEOUT_S)
-    import pstats
-
-    summary = profiling.summarise(pstats.Stats(str(stats_file)), max(1, result.requests))
-    summary["profiled_rps"] = result.rps
-    summary["access_log"] = access_log
-    summary["http_parser"] = "httptools" if importlib.util.find_spec("httptools") else "h11 (pure Python)"
-    summary["event_loop"] = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio (pure-Python loop)"
-    return summary
+def profile_emulator(plan: Namespace, work: Path, out: Path) -> Path | None:
+    """The quiet emulator under cProfile at concurrency 16 (start-up included: read past it)."""
+    if wrk_version() is None:
+        return None
+    profile = out / "emulator.prof"
+    with servers.emulator(work, quiet=True, profile=profile) as server:
+        wrk(server.push_url, work, 16, plan.duration)
+    return profile

@@ -9,9 +9,6 @@ import httpx
 import pytest
 import respx
 
-# Re-exported for contract_tests/bench/test_bench_smoke.py alone, which still imports it from here;
-# every other test imports it from `contract_tests.support`.
-from contract_tests.support import repo_root as repo_root
 from contract_tests.support.calls import BASE_URL, STYLES, Style
 from kulmipay_toolkit.emulator import RunningEmulator, Settings
 

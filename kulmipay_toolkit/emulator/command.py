@@ -63,7 +63,8 @@ def _sandbox(args: argparse.Namespace) -> int:
             # Clients trust this CA with e.g. `curl --cacert` or SSL_CERT_FILE / REQUESTS_CA_BUNDLE.
             print(f"  CA certificate: {certificates.ca_file.resolve()}", flush=True)
         print("  stop with Ctrl-C", flush=True)
-        serve(settings, args.port, certificates, listener=listener)  # returns on SIGINT / SIGTERM
+        # returns on SIGINT / SIGTERM
+        serve(settings, args.port, certificates, access_log=not args.quiet, listener=listener)
     except KeyboardInterrupt:
         pass
     finally:
@@ -107,6 +108,11 @@ def add_parser(commands: Any) -> None:
     sandbox.add_argument("--tls", action="store_true", help="serve HTTPS with a local CA")
     sandbox.add_argument("--tls-dir", type=Path, default=DEFAULT_TLS_DIR)
     sandbox.add_argument("--seed", type=int, default=None, help="seed ids for reproducible runs")
+    sandbox.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no log line per request (warnings and errors are still logged)",
+    )
     sandbox.add_argument(
         "--clock",
         choices=("real", "manual"),

@@ -4,7 +4,6 @@ rules do not set are filled from the spec: null where it allows null."""
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import random
 import string
@@ -14,7 +13,7 @@ from datetime import UTC, datetime
 from .. import rules, spec
 from ..spec import JSON
 from .clock import Clock, RealClock
-from .lifecycle import Record, is_final, moment, status_reply
+from .lifecycle import Record, copied, is_final, moment, status_reply
 from .store import DEFAULT_CAPACITY, BoundedStore
 
 ID_ALPHABET = string.ascii_uppercase + string.digits
@@ -26,12 +25,9 @@ def _nullable(schema: JSON) -> bool:
     return isinstance(declared, list) and "null" in declared
 
 
-def _with_spec_nulls(contract: spec.Spec, schema_name: str, values: JSON) -> JSON:
-    """`values` plus every other nullable property of the named schema, set to null, so the
-    reply carries each documented key as the real API does."""
+def _nullable_properties(contract: spec.Spec, schema_name: str) -> tuple[str, ...]:
     properties = contract.component_schema(schema_name)["properties"]
-    nulls = {name: None for name, schema in properties.items() if _nullable(schema)}
-    return values | {name: None for name in nulls if name not in values}
+    return tuple(name for name, schema in properties.items() if _nullable(schema))
 
 
 def now() -> str:
@@ -54,6 +50,15 @@ class InvoiceBook:
         self.clock: Clock = clock or RealClock()
         self.invoices: BoundedStore[Record] = BoundedStore(capacity)
         self.customers: BoundedStore[JSON] = BoundedStore(capacity)
+        self._null_fields: dict[str, tuple[str, ...]] = {}  # per schema, read from the spec once
+
+    def _with_spec_nulls(self, schema_name: str, values: JSON) -> JSON:
+        """`values` plus every other nullable property of the named schema, set to null, so the
+        reply carries each documented key as the real API does."""
+        nullable = self._null_fields.get(schema_name)
+        if nullable is None:
+            nullable = self._null_fields[schema_name] = _nullable_properties(self.contract, schema_name)
+        return values | {name: None for name in nullable if name not in values}
 
     def _new_invoice_id(self) -> str:
         while True:
@@ -67,8 +72,7 @@ class InvoiceBook:
             # Derived from the number, so the id stays stable even after the record is evicted.
             digest = hashlib.sha256(f"{self._salt}:{phone_number}".encode()).digest()
             customer_id = "".join(ID_ALPHABET[byte % len(ID_ALPHABET)] for byte in digest[:ID_LENGTH])
-            known = _with_spec_nulls(
-                self.contract,
+            known = self._with_spec_nulls(
                 "Customer",
                 {
                     "customer_id": customer_id,
@@ -85,8 +89,7 @@ class InvoiceBook:
         """The 200 body for a valid STK push request."""
         timestamp = now()
         charge = rules.charge_for(request["amount"], request.get("mobile_tarrif"))
-        invoice = _with_spec_nulls(
-            self.contract,
+        invoice = self._with_spec_nulls(
             "Invoice",
             {
                 "invoice_id": self._new_invoice_id(),
@@ -103,8 +106,7 @@ class InvoiceBook:
                 "updated_at": timestamp,
             },
         )
-        reply = _with_spec_nulls(
-            self.contract,
+        reply = self._with_spec_nulls(
             "StkPushResponse",
             {
                 "invoice": invoice,
@@ -117,7 +119,7 @@ class InvoiceBook:
             },
         )
         outcome = rules.outcome_for(request["phone_number"])
-        record = Record(copy.deepcopy(reply), self.clock.now(), outcome, self.contract)
+        record = Record(copied(reply), self.clock.now(), outcome, self.contract)
         self.invoices.put(invoice["invoice_id"], record)
         return reply
 

@@ -4,15 +4,25 @@ control plane. Nothing is scheduled: reading the status computes it."""
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from .. import rules, spec
 from ..spec import JSON
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+
+
+def copied(value: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists, scalars): on every push's path, and about four
+    times cheaper than `copy.deepcopy`, which must handle any object."""
+    if isinstance(value, dict):
+        return {key: copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copied(item) for item in value]
+    return value
 
 
 @dataclass
@@ -86,7 +96,7 @@ def invoice_at(record: Record, at: Moment) -> JSON:
 
 def status_reply(record: Record, now: float) -> JSON:
     """The status endpoint's 200: the invoice as it stands, and the push's own record as `meta`."""
-    push = copy.deepcopy(record.reply)
+    push: JSON = copied(record.reply)
     invoice = push.pop("invoice")
     current = moment(record, now)
     invoice["state"] = current.state

@@ -1,5 +1,5 @@
 """Serving the emulator with uvicorn on 127.0.0.1 over a real socket: in the foreground
-(`make sandbox`) or in a background thread (tests, the conformance runner, benchmarks)."""
+(`make sandbox`) or in a background thread (tests, the conformance runner)."""
 
 from __future__ import annotations
 
