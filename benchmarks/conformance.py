@@ -13,11 +13,13 @@ from argparse import Namespace
 from pathlib import Path
 from typing import Any
 
+from contract_tests.support.cli import toolkit
+from contract_tests.support.environment import environment
 from examples import receiver
 from kulmipay_toolkit.conformance.options import DEFAULT_MAX_EXAMPLES
 from kulmipay_toolkit.emulator import FAULTS
 
-from .servers import LOOPBACK, REPO, TOOLKIT, child_env
+from .servers import LOOPBACK, REPO
 
 # A run that still judges every check: the spec's examples plus the coverage phase.
 TINY = ("--max-examples", "1", "--phases", "examples,coverage")
@@ -28,11 +30,11 @@ CHALLENGE = "benchmark-challenge"  # made up, for the example receiver on loopba
 def _timed(work: Path, name: str, *args: str, env: dict[str, str] | None = None) -> tuple[float, int, Path]:
     """(wall seconds, exit code, report directory) of one `kulmipay-toolkit` command."""
     reports = work / name
-    command = [*TOOLKIT, *args, "--seed", "1", "--report-dir", str(reports)]
+    command = toolkit(*args, "--seed", "1", "--report-dir", str(reports))
     started = time.perf_counter()
     with (work / f"{name}.log").open("wb") as log:
         code = subprocess.run(
-            command, stdout=log, stderr=log, env=env or child_env(), cwd=REPO, timeout=900
+            command, stdout=log, stderr=log, env=env or environment(), cwd=REPO, timeout=900
         ).returncode
     return round(time.perf_counter() - started, 2), code, reports
 
@@ -50,7 +52,7 @@ def _webhook_check(work: Path) -> tuple[float, int]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://{LOOPBACK}:{server.server_address[1]}/kulmipay/events"
-        env = child_env() | {"KULMIPAY_WEBHOOK_CHALLENGE": CHALLENGE}  # never on a command line
+        env = environment(KULMIPAY_WEBHOOK_CHALLENGE=CHALLENGE)  # never on a command line
         seconds, code, _ = _timed(work, "webhook-check", "webhook-check", "--url", url, env=env)
         return seconds, code
     finally:

@@ -6,23 +6,23 @@ to a log file, never to the terminal; only the processes started here are stoppe
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from contract_tests.support.cli import toolkit
+from contract_tests.support.environment import environment
+from contract_tests.support.network import reserved_port
 from kulmipay_toolkit import spec
 
 LOOPBACK = "127.0.0.1"
 REPO = Path(__file__).resolve().parents[1]
 PRISM = REPO / "benchmarks" / "node_modules" / ".bin" / "prism"
-TOOLKIT = [sys.executable, "-m", "kulmipay_toolkit.cli"]
 READY_TIMEOUT_S = 60.0  # Prism parses the spec for a few seconds; the emulator starts in about one
 
 
@@ -46,19 +46,6 @@ class Server:
         }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((LOOPBACK, 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def child_env() -> dict[str, str]:
-    """Without the toolkit's own settings: KULMIPAY_FAULT would make the sandbox serve a fault, and
-    KULMIPAY_BASE_URL would point a conformance run away from its own emulator."""
-    return {name: value for name, value in os.environ.items() if not name.startswith("KULMIPAY_")}
-
-
 @contextmanager
 def running(
     command: Sequence[str], port: int, api_root: str, log: Path, ca_file: Path | None = None
@@ -69,7 +56,7 @@ def running(
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,
-            env=child_env(),
+            env=environment(),  # no KULMIPAY_FAULT or KULMIPAY_BASE_URL of the caller's
             cwd=REPO,
         )
         try:
@@ -92,20 +79,24 @@ def running(
                 process.wait()
 
 
+@contextmanager
 def emulator(
     work: Path, *, quiet: bool = False, tls: bool = False, profile: Path | None = None
-) -> AbstractContextManager[Server]:
+) -> Iterator[Server]:
     """`kulmipay-toolkit sandbox --seed 1 [--quiet] [--tls]`, optionally under cProfile."""
-    port = free_port()
-    command = [*TOOLKIT, "sandbox", "--port", str(port), "--seed", "1", *(["--quiet"] if quiet else [])]
-    if profile is not None:
-        command[1:1] = ["-m", "cProfile", "-o", str(profile)]
-    ca_file = None
-    if tls:
-        command += ["--tls", "--tls-dir", str(work / f"tls-{port}")]
-        ca_file = work / f"tls-{port}" / "ca.pem"  # written before the sandbox listens
-    origin = f"{'https' if tls else 'http'}://{LOOPBACK}:{port}"
-    return running(command, port, origin + spec.base_path(), work / f"emulator-{port}.log", ca_file)
+    with reserved_port() as port:  # held until the server stops: never borrowed
+        command = toolkit("sandbox", "--port", str(port), "--seed", "1", *(["--quiet"] if quiet else []))
+        if profile is not None:
+            command[1:1] = ["-m", "cProfile", "-o", str(profile)]
+        ca_file = None
+        if tls:
+            command += ["--tls", "--tls-dir", str(work / f"tls-{port}")]
+            ca_file = work / f"tls-{port}" / "ca.pem"  # written before the sandbox listens
+        origin = f"{'https' if tls else 'http'}://{LOOPBACK}:{port}"
+        with running(
+            command, port, origin + spec.base_path(), work / f"emulator-{port}.log", ca_file
+        ) as server:
+            yield server
 
 
 def prism_status() -> dict[str, str]:
@@ -118,8 +109,10 @@ def prism_status() -> dict[str, str]:
     return {"status": "ok", "version": package["version"], "node": shown}
 
 
-def prism(work: Path, level: str) -> AbstractContextManager[Server]:
+@contextmanager
+def prism(work: Path, level: str) -> Iterator[Server]:
     """`prism mock spec/openapi.yaml -v LEVEL`: `info` is its default, `warn` its quietest useful."""
-    port = free_port()
-    command = [str(PRISM), "mock", str(spec.spec_path()), "-p", str(port), "-h", LOOPBACK, "-v", level]
-    return running(command, port, f"http://{LOOPBACK}:{port}", work / f"prism-{port}.log")
+    with reserved_port() as port:  # node binds with SO_REUSEADDR too
+        command = [str(PRISM), "mock", str(spec.spec_path()), "-p", str(port), "-h", LOOPBACK, "-v", level]
+        with running(command, port, f"http://{LOOPBACK}:{port}", work / f"prism-{port}.log") as server:
+            yield server
