@@ -10,12 +10,14 @@ import subprocess
 import threading
 import time
 from argparse import Namespace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from contract_tests.support.cli import toolkit
 from contract_tests.support.environment import environment
 from examples import receiver
+from kulmipay_toolkit import cassettes
 from kulmipay_toolkit.conformance.options import DEFAULT_MAX_EXAMPLES
 from kulmipay_toolkit.emulator import FAULTS
 
@@ -37,6 +39,20 @@ def _timed(work: Path, name: str, *args: str, env: dict[str, str] | None = None)
             command, stdout=log, stderr=log, env=env or environment(), cwd=REPO, timeout=900
         ).returncode
     return round(time.perf_counter() - started, 2), code, reports
+
+
+def _first_failure_s(reports: Path, check: str, started: datetime) -> float | None:
+    """When the run recorded the first exchange `check` failed, from the command's start."""
+    try:
+        recorded = cassettes.load(reports / "cassette.yaml").interactions
+    except (OSError, ValueError):
+        return None
+    failed = [
+        item.recorded_at
+        for item in recorded
+        if item.recorded_at and any(c.name == check and not c.passed for c in item.checks)
+    ]
+    return round((min(failed) - started).total_seconds(), 2) if failed else None
 
 
 def _failed_checks(reports: Path) -> list[str]:
@@ -71,10 +87,13 @@ def run(plan: Namespace, work: Path) -> dict[str, Any]:
     if not tiny:
         x10 = ("--max-examples", str(DEFAULT_MAX_EXAMPLES * 10))
         result["x10_s"], result["x10_exit_code"], _ = _timed(work, "x10", "conformance", *x10)
-    result["detection_s"], result["caught_by_its_check"] = {}, {}
+    result["detection_s"], result["first_failure_s"], result["caught_by_its_check"] = {}, {}, {}
     for name in [SMOKE_FAULT] if tiny else sorted(FAULTS):
+        started = datetime.now(UTC)
         seconds, code, reports = _timed(work, f"fault-{name}", "conformance", "--fault", name, *budget)
         result["detection_s"][name] = seconds
+        # None for a fault only the run's own probes see: they record no cassette.
+        result["first_failure_s"][name] = _first_failure_s(reports, FAULTS[name].caught_by, started)
         result["caught_by_its_check"][name] = code == 1 and FAULTS[name].caught_by in _failed_checks(reports)
     result["webhook_check_s"], result["webhook_check_exit_code"] = _webhook_check(work)
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ seed: 1
 http_interactions:
 - id: 'aaa'
   status: 'SUCCESS'
+  recorded_at: '2026-11-29T03:54:18.690986+00:00'
   request:
     uri: 'http://127.0.0.1:8765/api/v1/payment/mpesa-stk-push/'
     method: 'POST'
@@ -112,6 +114,12 @@ def test_request_and_response_are_typed(cassette: cassettes.Cassette) -> None:
         b'{"detail":"Invalid api token"}',
         False,
     )
+
+
+def test_the_recording_time_is_read_where_there_is_one(cassette: cassettes.Cassette) -> None:
+    first, unanswered = cassette.interactions[:2]
+    assert first.recorded_at == datetime(2026, 11, 29, 3, 54, 18, 690986, tzinfo=UTC)
+    assert unanswered.recorded_at is None
 
 
 def test_no_reply_is_none(cassette: cassettes.Cassette) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ class Interaction:
     response: RecordedResponse | None
     phase: str | None = None
     checks: tuple[CheckResult, ...] = ()
+    recorded_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,18 @@ def _interaction(item: dict[str, Any]) -> Interaction:
             CheckResult(str(check["name"]), check["status"] != "FAILURE", str(check.get("message") or ""))
             for check in item.get("checks") or ()
         ),
+        recorded_at=_moment(item.get("recorded_at")),
     )
+
+
+def _moment(recorded: object) -> datetime | None:
+    """The cassette's ISO 8601 time (YAML may already have read it as a datetime)."""
+    if isinstance(recorded, datetime):
+        return recorded
+    try:
+        return datetime.fromisoformat(str(recorded)) if recorded else None
+    except ValueError:
+        return None
 
 
 def _headers(recorded: dict[str, list[str]] | None) -> Headers:

@@ -95,6 +95,8 @@ def test_the_smoke_run_writes_every_documented_key(tmp_path: Path) -> None:
     conformance = summary["conformance"]
     assert conformance["default_exit_code"] == 0 and conformance["webhook_check_exit_code"] == 0
     assert conformance["detection_s"] and all(conformance["caught_by_its_check"].values())
+    for name, first in conformance["first_failure_s"].items():
+        assert first is not None and 0 < first <= conformance["detection_s"][name], (name, first)
     assert {"default_s", "x10_s", "webhook_check_s"} <= set(conformance)
     assert len(summary["goals"]) == 6
     profiles = {path.name for path in (tmp_path / "profile").iterdir()}
