@@ -1,5 +1,6 @@
-"""The STK push is not idempotent (a retry is a second prompt, maybe a second charge): whatever goes
-wrong, the client sends exactly one request and the failure surfaces typed."""
+"""Neither call is retried: the STK push is not idempotent (a retry is a second prompt, maybe a
+second charge), and a status read is not retried either. Whatever goes wrong, the generated client
+and the strict helper send exactly one request and the failure surfaces typed."""
 
 from __future__ import annotations
 
@@ -11,28 +12,35 @@ import pytest
 import respx
 from kulmipay_client.models import Error
 
-from contract_tests.support.calls import Style, new_client, serve, start, strict_start, valid_push
+from contract_tests.support.calls import (
+    CALLS,
+    TRANSPORT_FAILURES,
+    AnyOperation,
+    Style,
+    each_operation,
+    new_client,
+)
 from kulmipay_toolkit.strict import ContractViolation
 
-CALLS = {"generated": start, "strict": strict_start}
-TRANSPORT_FAILURES: dict[str, type[httpx.TransportError]] = {
-    "connect-timeout": httpx.ConnectTimeout,
-    "read-timeout": httpx.ReadTimeout,
-    "connection-dropped": httpx.RemoteProtocolError,
-}
 
-
+@each_operation
 @pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
 @pytest.mark.parametrize("failure", TRANSPORT_FAILURES.values(), ids=TRANSPORT_FAILURES.keys())
 def test_transport_failure_is_sent_once_and_raised_typed(
-    style: Style, router: respx.MockRouter, call: Callable[..., object], failure: type[httpx.TransportError]
+    style: Style,
+    router: respx.MockRouter,
+    operation: AnyOperation,
+    call: Callable[..., object],
+    failure: type[httpx.TransportError],
 ) -> None:
-    route = serve(router, side_effect=failure)
+    """A timeout or a dropped connection: one request, the httpx error raised as it is."""
+    route = operation.serve(router, side_effect=failure)
     with pytest.raises(failure):
-        call(style, new_client(), valid_push())
+        call(operation, style, new_client())
     assert route.call_count == 1
 
 
+@each_operation
 @pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
 @pytest.mark.parametrize(
     "reply",
@@ -44,19 +52,25 @@ def test_transport_failure_is_sent_once_and_raised_typed(
     ids=["503", "500", "429"],
 )
 def test_server_error_is_sent_once_and_parsed_as_error(
-    style: Style, router: respx.MockRouter, call: Callable[..., Any], reply: httpx.Response
+    style: Style,
+    router: respx.MockRouter,
+    operation: AnyOperation,
+    call: Callable[..., Any],
+    reply: httpx.Response,
 ) -> None:
-    route = serve(router, reply)
-    answer = call(style, new_client(), valid_push())
+    """429, 500 and 503 (even with Retry-After): one request, the reply parsed as an Error."""
+    route = operation.serve(router, reply)
+    answer = call(operation, style, new_client())
     assert route.call_count == 1
     assert answer.status_code == reply.status_code
     assert isinstance(answer.parsed, Error)
 
 
+@each_operation
 def test_strict_helper_sends_once_when_the_error_reply_breaks_the_spec(
-    style: Style, router: respx.MockRouter
+    style: Style, router: respx.MockRouter, operation: AnyOperation
 ) -> None:
-    route = serve(router, httpx.Response(502, text="<html>Bad Gateway</html>"))
+    route = operation.serve(router, httpx.Response(502, text="<html>Bad Gateway</html>"))
     with pytest.raises(ContractViolation, match=r"^HTTP 502 "):
-        strict_start(style, new_client(), valid_push())
+        operation.strict_call(style, new_client())
     assert route.call_count == 1

@@ -2,10 +2,11 @@
 
 This module holds what nearly every test uses: the made-up key, a push the emulator accepts, the
 spec's judgement of a reply, the repository root. The others are by topic: `environment`
-(the environment a subprocess gets), `calls`, `captured`, `examples`, `round_trip` and
-`strategies` (the generated client against respx, and the spec's bodies), `reports` (the
-conformance reports agree), `recorder` (a server that records what reached it), `cli` (the
-conformance command in a subprocess), `webhooks` (receivers and the emulator's webhook terms)."""
+(the environment a subprocess gets), `calls` (the client's two operations, each an `Operation`),
+`captured`, `examples`, `round_trip` and `strategies` (the generated client against respx, and the
+spec's bodies, for either operation), `reports` (the conformance reports agree), `recorder` (a
+server that records what reached it), `cli` (the conformance command in a subprocess), `webhooks`
+(receivers and the emulator's webhook terms)."""
 
 from __future__ import annotations
 
@@ -40,14 +41,15 @@ MALFORMED_LIVE_KEYS = (
 )
 
 
-def _minimal_push() -> spec.JSON:
-    """The spec's request example with the required fields only: a push the emulator accepts."""
-    required = set(spec.request_schema()["required"])
-    return next(example for example in spec.request_examples() if set(example) == required)
+def minimal_request(operation_id: str) -> spec.JSON:
+    """The operation's request example with the required fields only (a fresh copy): for the push,
+    one the emulator accepts."""
+    required = set(spec.request_schema(operation_id)["required"])
+    return next(example for example in spec.request_examples(operation_id) if set(example) == required)
 
 
 # Read-only by convention: tests spread it into a new dict (`{**VALID_PUSH, "amount": "5"}`).
-VALID_PUSH: spec.JSON = _minimal_push()
+VALID_PUSH: spec.JSON = minimal_request(spec.STK_PUSH_OPERATION_ID)
 
 
 def assert_hidden(*things: object) -> None:

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import respx
-from kulmipay_client.models import StkPushRequest
 
-from contract_tests.support.calls import BASE_URL, Style, new_client, serve, start
+from contract_tests.support.calls import BASE_URL, Operation, RequestT, Style, new_client
 from kulmipay_toolkit import spec
 
 # The reply does not matter here; a small declared one keeps parsing out of the way.
 _REPLY = httpx.Response(401, json={"detail": "Invalid api token"})
 
 
-def captured(style: Style, body: StkPushRequest) -> httpx.Request:
+def captured(style: Style, operation: Operation[RequestT, Any], body: RequestT) -> httpx.Request:
     """The one request `body` became."""
     with respx.mock(base_url=BASE_URL) as router:
-        route = serve(router, _REPLY)
-        start(style, new_client(), body)
+        route = operation.serve(router, _REPLY)
+        operation.call(style, new_client(), body)
     assert route.call_count == 1
     request: httpx.Request = route.calls.last.request
     return request

@@ -1,8 +1,9 @@
-"""Comparing a generated model with the JSON it was parsed from, date-times aside."""
+"""Comparing a generated model with the JSON it was parsed from: date-times aside, or field for field."""
 
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from kulmipay_toolkit import spec
@@ -28,3 +29,20 @@ def object_properties(schema: spec.JSON) -> dict[str, spec.JSON]:
         if properties:
             return properties
     return {}
+
+
+def assert_fields(model: Any, served_object: spec.JSON, schema: spec.JSON) -> None:
+    """Each served field is the model attribute of the same name, typed as its schema's format says."""
+    properties = object_properties(spec.resolve(schema))
+    for name, value in served_object.items():
+        assert name in properties, f"{name} is not in the spec"
+        prop = spec.resolve(properties[name])
+        actual = getattr(model, name)
+        if isinstance(value, dict):
+            assert_fields(actual, value, prop)
+        elif prop.get("format") == "date-time" and value is not None:
+            assert actual == datetime.datetime.fromisoformat(value), name
+        elif prop.get("format") == "uuid":
+            assert actual == uuid.UUID(value), name
+        else:
+            assert actual == value, name

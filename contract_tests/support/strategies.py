@@ -1,8 +1,9 @@
-"""Bodies generated from the spec's own schemas by schemathesis: never written by hand, so they move
-when the spec moves."""
+"""Bodies generated from the spec's own schemas by schemathesis, for either operation: never written
+by hand, so they move when the spec moves."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import jsonschema_rs
@@ -22,9 +23,13 @@ from kulmipay_toolkit import spec
 _DRAFT = CANONICALIZE_DRAFT_BY_VALIDATOR[jsonschema_rs.Draft202012Validator]
 
 
-def request_bodies() -> st.SearchStrategy[dict[str, Any]]:
-    """Valid STK push bodies, as schemathesis generates them for the operation (positive mode)."""
-    path, method, _ = spec.stk_push_operation()
+# Both cached: building a strategy costs more than drawing an example from it.
+@functools.cache
+def request_bodies(operation_id: str) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid request bodies, as schemathesis generates them for the operation (positive mode): the
+    spec's every constraint kept (a status request's `checkout_id` and `signature` together or not
+    at all), extras now and then."""
+    path, method, _ = spec.operation(operation_id)
     operation = schemathesis.openapi.from_dict(spec.document())[path][method.upper()]
     return operation.as_strategy(generation_mode=GenerationMode.POSITIVE).map(_json_body)
 
@@ -35,8 +40,9 @@ def _json_body(case: schemathesis.Case[Any]) -> dict[str, Any]:
     return case.body
 
 
-def response_bodies(status: int) -> st.SearchStrategy[Any]:
-    """Bodies the spec allows for `status`, extra properties and all."""
+@functools.cache
+def response_bodies(operation_id: str, status: int) -> st.SearchStrategy[Any]:
+    """Bodies the spec allows for the operation's `status` reply, extra properties and all."""
     # The components ride along at the root, where the schema's `#/components/...` refs point.
-    schema = {**spec.response_schema(status), "components": spec.document()["components"]}
+    schema = {**spec.response_schema(status, operation_id), "components": spec.document()["components"]}
     return build(schema, draft=_DRAFT, formats=get_default_format_strategies())
