@@ -136,24 +136,11 @@ def _registered(name: str) -> list[Callable[..., Any]]:
 # --- loading: fail closed --------------------------------------------------------------------------
 
 
-INCOMPLETE_TERMS = [
-    pytest.param({MODE_ENV: "Trusted"}, id="trusted-misspelt"),
-    pytest.param({MODE_ENV: "local", PHONE_ENV: TEST_PHONE, MAX_POSITIVE_ENV: "3"}, id="unknown-mode"),
-    pytest.param({PHONE_ENV: TEST_PHONE, MAX_POSITIVE_ENV: "3"}, id="terms-without-mode"),
-    pytest.param({**remote(3), PHONE_ENV: ""}, id="empty-phone"),
-    pytest.param(remote("five"), id="budget-not-a-number"),
-    pytest.param(remote("-1"), id="negative-budget"),
-    pytest.param(remote(""), id="empty-budget"),
-    pytest.param(remote("2.5"), id="fractional-budget"),
-]
-
-
-@pytest.mark.parametrize("environ", INCOMPLETE_TERMS)
-def test_the_hooks_refuse_to_load_on_incomplete_terms(load_hooks: Load, environ: dict[str, str]) -> None:
-    """A malformed term read as some default (no cap, any phone) instead of stopping `st` cold."""
+def test_the_hooks_refuse_to_load_on_incomplete_terms(load_hooks: Load) -> None:
+    """Hooks that load or register under refused terms (test_terms.py's): `st` goes on instead of stopping."""
     filters, maps = _registered("filter_case"), _registered("map_case")
-    with pytest.raises(MissingTerms, match=f"{MODE_ENV}=trusted.*{PHONE_ENV}.*{MAX_POSITIVE_ENV}"):
-        load_hooks(environ)
+    with pytest.raises(MissingTerms):
+        load_hooks(remote("five"))
     assert HOOKS not in sys.modules
     # Refused before registering anything: no half-loaded hook shapes cases in this process.
     assert (_registered("filter_case"), _registered("map_case")) == (filters, maps)
@@ -279,9 +266,3 @@ def test_reads_do_not_spend_the_push_budget(load_hooks: Load, operation_id: str)
     body = spec.request_examples(STATUS)[0] if operation_id == STATUS else NOT_SET
     assert hooks.filter_case(ctx(operation_id), generated(operation_id, body, POSITIVE)) is True
     assert hooks.filter_case(ctx(), generated(PUSH, valid_push(), POSITIVE)) is True
-
-
-def test_a_budget_int_cannot_read_is_missing_terms(load_hooks: Load) -> None:
-    """A budget that passes the digit test yet is not a number, refused with the wrong error."""
-    with pytest.raises(MissingTerms):
-        load_hooks(remote("\u00b2"))

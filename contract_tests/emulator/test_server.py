@@ -1,10 +1,11 @@
-"""`emulator/server.py`: the emulator as a server. Concurrency, HTTPS with a local CA (made once
-per `--tls-dir` and then reused: a second sandbox on the same directory must not replace the CA
-that clients of the first one already trust), the official SDK as a drop-in, the access log, and
-uvicorn's "Invalid HTTP request received." warning (schemathesis sends malformed requests on
-purpose, so with the access log off it is noise and is kept out; with it on, and for anything
-else uvicorn logs, the output is as before). The `kulmipay-toolkit sandbox` command behind
-`make sandbox` is tested in test_command.py."""
+"""`emulator/server.py`: the emulator as a server. Concurrency (a client that stalls half-way
+through a request holds up no one else), HTTPS with a local CA (made once per `--tls-dir` and then
+reused: a second sandbox on the same directory must not replace the CA that clients of the first
+one already trust), the official SDK as a drop-in, the access log, and uvicorn's "Invalid HTTP
+request received." warning (schemathesis sends malformed requests on purpose, so with the access
+log off it is noise and is kept out; with it on, and for anything else uvicorn logs, the output is
+as before). The `kulmipay-toolkit sandbox` command behind `make sandbox` is tested in
+test_command.py."""
 
 from __future__ import annotations
 
@@ -43,6 +44,19 @@ def test_32_concurrent_clients_get_only_200s_and_distinct_invoices(emulator: Run
     # Concurrency shares nothing it should not: every push got an invoice of its own.
     invoice_ids = {response.json()["invoice"]["invoice_id"] for response in responses}
     assert len(invoice_ids) == len(responses)
+
+
+def test_half_a_request_does_not_wedge_the_server(emulator: RunningEmulator, http: httpx.Client) -> None:
+    with socket.create_connection(("127.0.0.1", emulator.port), timeout=5) as stalled:
+        stalled.sendall(b"POST /api/v1/payment/mpesa-stk-push/ HTTP/1.1\r\nHost: x\r\nContent-Le")
+        with socket.create_connection(("127.0.0.1", emulator.port), timeout=5) as half_body:
+            half_body.sendall(
+                b"POST /api/v1/payment/mpesa-stk-push/ HTTP/1.1\r\nHost: x\r\n"
+                + f"Authorization: {AUTH['Authorization']}\r\n".encode()
+                + b'Content-Type: application/json\r\nContent-Length: 500\r\n\r\n{"amount"'
+            )
+            response = http.post(push_url(), json=VALID_PUSH, headers=AUTH)
+            assert response.status_code == 200
 
 
 def test_https_with_the_local_ca_and_connection_reuse(tls_emulator: RunningEmulator) -> None:

@@ -1,4 +1,5 @@
-"""`emulator/validation.py`: the emulator judges requests by the spec it serves, formats included."""
+"""`emulator/validation.py`: the emulator judges requests by the spec it serves, formats included,
+and reports every invalid field at once, in Django REST framework's words."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from contract_tests.support import AUTH, VALID_PUSH, edited_spec, push_url
+from contract_tests.support import AUTH, VALID_PUSH, assert_conforms, edited_spec, push_url
 from kulmipay_toolkit import spec
 from kulmipay_toolkit.emulator import RunningEmulator, Settings
 from kulmipay_toolkit.emulator.validation import field_errors
@@ -42,3 +43,27 @@ def test_the_emulator_enforces_formats(spec_with_uri_field: spec.Spec) -> None:
     assert (served.status_code, served.json()) == (400, {"callback_url": ['"" is not a "uri"']})
     assert edited.request_errors(json.dumps({**VALID_PUSH, "callback_url": ""}).encode(), headers=AUTH) != []
     assert "callback_url" not in spec.request_fields()  # the default contract is untouched
+
+
+def test_every_invalid_field_is_reported_at_once(http: httpx.Client) -> None:
+    body = {
+        "amount": "ten",
+        "phone_number": "0712345678",
+        "api_ref": "x" * 141,
+        "mobile_tarrif": "NOBODY-PAYS",
+        "wallet_id": 7,
+    }
+    response = http.post(push_url(), json=body, headers=AUTH)
+    assert response.status_code == 400
+    assert_conforms(response)
+    errors = response.json()
+    assert set(errors) == set(body)
+    assert all(isinstance(messages, list) and messages for messages in errors.values())
+
+
+def test_missing_and_null_fields(http: httpx.Client) -> None:
+    response = http.post(push_url(), json={"amount": None}, headers=AUTH)
+    assert response.json() == {
+        "amount": ["This field may not be null."],
+        "phone_number": ["This field is required."],
+    }

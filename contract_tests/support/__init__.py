@@ -5,7 +5,8 @@ spec's judgement of a reply, the repository root. The others are by topic: `envi
 (the environment a subprocess gets), `calls` (the client's two operations, each an `Operation`),
 `captured`, `examples`, `round_trip` and `strategies` (the generated client against respx, and the
 spec's bodies, for either operation), `reports` (the conformance reports agree), `recorder` (a
-server that records what reached it), `cli` (the conformance command in a subprocess), `webhooks`
+server that records what reached it), `cli` (the conformance command in a subprocess), `driving`
+(a running emulator driven from outside: pushes, status reads, its manual clock), `webhooks`
 (receivers and the emulator's webhook terms)."""
 
 from __future__ import annotations

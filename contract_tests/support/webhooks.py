@@ -1,9 +1,9 @@
 """Shared by the webhook tests (emulator/test_delivery.py, webhooks/): the spec's delivery terms
 read from the spec itself, receivers that answer as a test scripts them (ASGI on `LoopbackServer`,
-or stdlib `http.server`), a manual-clock emulator pointed at one, and waiting for what delivery
-does in the background: on the receiver's side for each request as it arrives (`Arrivals`, a
-hanging receiver's `arrived`), on the emulator's side by bounded polling of its event log (the
-only view of an attempt's outcome from outside)."""
+or stdlib `http.server`), a manual-clock emulator pointed at one (driven with `driving`), and
+waiting for what delivery does in the background: on the receiver's side for each request as it
+arrives (`Arrivals`, a hanging receiver's `arrived`), on the emulator's side by bounded polling of
+its event log (the only view of an attempt's outcome from outside)."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ import httpx
 import pytest
 from starlette.types import Receive, Scope, Send
 
-from contract_tests.support import AUTH, VALID_PUSH
+from contract_tests.support import AUTH
 from kulmipay_toolkit import spec
-from kulmipay_toolkit.emulator import RunningEmulator, Settings
+from kulmipay_toolkit.emulator import Settings
 from kulmipay_toolkit.loopback import LoopbackServer, read_body
 from kulmipay_toolkit.spec import JSON
 
@@ -37,12 +37,8 @@ ATTEMPTS = int(DELIVERY["attempts"])
 BACKOFF = tuple(float(seconds) for seconds in DELIVERY["retry-after-seconds"])
 RECEIVER_TIMEOUT = float(DELIVERY["receiver-timeout-seconds"])
 
-PUSH = spec.base_path() + spec.stk_push_path()
-STATUS = spec.base_path() + spec.status_path()
 EVENTS_PATH = spec.operation("list_webhook_events")[0]  # below the base path
 EVENTS = spec.base_path() + EVENTS_PATH
-ADVANCE = "/_emulator/clock/advance"
-ORDINARY = VALID_PUSH["phone_number"]  # in no row of the outcome table: it pays
 POLL_SECONDS = 3.0
 POLL_STEP = 0.02
 
@@ -176,39 +172,6 @@ def hanging_server() -> tuple[ThreadingHTTPServer, type[HangingHandler]]:
 
 def manual_settings(url: str, seed: int) -> Settings:
     return Settings(seed=seed, clock="manual", webhook_url=url, webhook_challenge=CHALLENGE)
-
-
-def origin(running: RunningEmulator) -> str:
-    return running.base_url.removesuffix(spec.base_path())
-
-
-@contextlib.contextmanager
-def api(running: RunningEmulator) -> Iterator[httpx.Client]:
-    """A client on the emulator's origin: the API (full paths) and the control plane."""
-    with httpx.Client(base_url=origin(running), timeout=10) as client:
-        yield client
-
-
-def push(client: httpx.Client, phone: str = ORDINARY) -> JSON:
-    """A 200 STK push; the invoice it created."""
-    response = client.post(PUSH, json={**VALID_PUSH, "phone_number": phone}, headers=AUTH)
-    assert response.status_code == 200, response.text
-    invoice: JSON = response.json()["invoice"]
-    return invoice
-
-
-def status(client: httpx.Client, invoice_id: str) -> JSON:
-    """A 200 status read; the invoice as it stands."""
-    response = client.post(STATUS, json={"invoice_id": invoice_id}, headers=AUTH)
-    assert response.status_code == 200, response.text
-    invoice: JSON = response.json()["invoice"]
-    return invoice
-
-
-def advance(client: httpx.Client, seconds: float) -> None:
-    """Moves the emulator's manual clock (which also wakes its deliveries)."""
-    response = client.post(ADVANCE, json={"seconds": seconds})
-    assert response.status_code == 200, response.text
 
 
 def event_log(client: httpx.Client) -> list[JSON]:

@@ -35,9 +35,9 @@ def path_mismatch(base_url: str) -> str | None:
 def check(
     url: str, target: str, *, verify: str | bool, through_gate: bool, timeout: float = PREFLIGHT_TIMEOUT
 ) -> Preflight:
-    timeout = min(timeout, PREFLIGHT_TIMEOUT)
     """`url` is where requests leave (the gate, or the target itself); `target` is named in messages.
     The gate is on loopback: the user's proxy settings are for the target, not for it."""
+    timeout = min(timeout, PREFLIGHT_TIMEOUT)
     found = Preflight()
     if mismatch := path_mismatch(target):
         found.diagnosis.append(mismatch)

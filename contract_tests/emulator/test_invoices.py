@@ -1,4 +1,6 @@
-"""A valid STK push: a 200 that conforms to the spec and follows the rules table."""
+"""`emulator/invoices.py`: the 200 of a valid STK push as the invoice book builds it. It conforms
+to the spec and follows the rules table, echoes the request, has a fresh invoice id (the same ones
+again under the same seed) and a stable customer; the book keeps no more than its capacity."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Every way a run ends gets the right verdict (`verdict.decide` itself is tested in test_verdict.py,
-the report writer in test_report.py): runs that must not pass vacuously (wrong base path, refused
-key), runs that reach nothing, usage errors, signals, two runs sharing a report folder, and the
-reproductions a failing run prints.
+"""`conformance/runner.py`: every way a run ends gets the right verdict (`verdict.decide` itself is
+tested in test_verdict.py, the report writer in test_report.py): runs that must not pass vacuously
+(wrong base path, refused key), runs that reach nothing, usage errors, signals, two runs sharing a
+report folder, and the reproductions a failing run prints.
 Every run that writes reports is checked with `assert_reports_agree`: the exit code, summary.md,
 summary.json and junit.xml all say the same thing."""
 
