@@ -22,8 +22,6 @@ from .terms import terms_from
 
 AnyCase = Case[Any]
 TERMS = terms_from(os.environ)  # refuses to load without them: fail closed
-
-
 PUSH_PATH = spec.operation()[0]
 
 
@@ -44,10 +42,10 @@ def filter_case(ctx: HookContext, case: AnyCase) -> bool:
 def map_case(ctx: HookContext, case: AnyCase) -> AnyCase:
     if TERMS is None or case.body is NOT_SET:
         return case
-    # Always a new body: generated cases can share one body object. Everything but a positive
-    # push is scrubbed as the gate scrubs it, whatever its JSON type, so the recorded body is the
-    # sent one.
-    if _positive_push(case) and isinstance(case.body, dict):  # read before editing: edits re-classify
+    # Always a new body: generated cases can share one body object. Classified before editing (an
+    # edited case is re-classified). Everything but a positive push is scrubbed as the gate
+    # scrubs it, whatever its JSON type, so the recorded body is the one sent.
+    if _positive_push(case) and isinstance(case.body, dict):
         case.body = confine_positive(case.body, TERMS.test_phone)
     else:
         case.body = scrub_value(case.body)
