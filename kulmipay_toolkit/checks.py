@@ -68,9 +68,10 @@ def answered_with_invoice(response: Response, case: AnyCase, operation_id: str) 
     return body if isinstance(invoice, dict) else None
 
 
-def _broken(name: str, broken: AssertionError, case: AnyCase) -> DomainRuleBroken:
+def rule_broken(name: str, message: str, case: AnyCase) -> DomainRuleBroken:
+    """The failure a push or lifecycle rule reports on `case`, its specifics in the title."""
     return DomainRuleBroken(
-        operation=case.operation.label, title=f"{name}: {broken}", message=str(broken), case_id=case.id
+        operation=case.operation.label, title=f"{name}: {message}", message=message, case_id=case.id
     )
 
 
@@ -85,7 +86,7 @@ def domain_check(rule: Rule) -> Check:
         except NotApplicable:
             return NOT_APPLICABLE
         except AssertionError as broken:
-            raise _broken(rule.__name__, broken, case) from None
+            raise rule_broken(rule.__name__, str(broken), case) from None
         return None
 
     registered: Check = schemathesis.check(check)
@@ -200,7 +201,7 @@ class invoice_ids_are_unique:
         first = self.first_case.setdefault(invoice_id, case.id)
         if first != case.id:
             broken = AssertionError(f"invoice_id {invoice_id!r} was already issued to an earlier push")
-            raise _broken("invoice_ids_are_unique", broken, case)
+            raise rule_broken("invoice_ids_are_unique", str(broken), case)
         return None
 
 

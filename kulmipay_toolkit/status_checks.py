@@ -13,7 +13,7 @@ import schemathesis
 from schemathesis import Case, CheckContext, Response
 
 from . import rules, spec
-from .checks import NOT_APPLICABLE, DomainRuleBroken, accepted_push, answered_with_invoice
+from .checks import NOT_APPLICABLE, accepted_push, answered_with_invoice, rule_broken
 from .spec import JSON
 
 AnyCase = Case[Any]
@@ -78,8 +78,7 @@ def _status_invoice(response: Response, case: AnyCase) -> JSON | None:
 
 def _fail(name: str, problems: list[str], case: AnyCase) -> None:
     if problems:
-        message = "; ".join(problems)
-        raise DomainRuleBroken(operation=case.operation.label, title=f"{name}: {message}", message=message)
+        raise rule_broken(name, "; ".join(problems), case)
 
 
 class status_agrees_with_push:

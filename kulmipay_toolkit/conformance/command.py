@@ -18,9 +18,8 @@ from .options import (
     DEFAULT_REQUEST_TIMEOUT,
     Options,
 )
-from .verdict import Verdict
+from .verdict import EXIT_CODES, Verdict
 
-EXIT_CODES = "\n".join(f"  {int(verdict):>3}  {verdict.name}" for verdict in Verdict)
 TRUE = {"1", "true", "yes", "on"}
 
 # option -> (environment variable, help). The one list of what CI can set.

@@ -26,6 +26,10 @@ class Verdict(IntEnum):
     INTERRUPTED = 130
 
 
+# The exit codes as every command's --help lists them.
+EXIT_CODES = "\n".join(f"  {int(verdict):>3}  {verdict.name}" for verdict in Verdict)
+
+
 @dataclass(frozen=True)
 class CheckRow:
     """One check's line in every report. `kind`: schemathesis, domain or run."""

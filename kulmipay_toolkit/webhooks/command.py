@@ -8,11 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..conformance.verdict import Verdict
+from ..conformance.verdict import EXIT_CODES, Verdict
 from ..errors import UsageError
 from . import events
-
-EXIT_CODES = "\n".join(f"  {int(verdict):>3}  {verdict.name}" for verdict in Verdict)
 
 
 def add_parser(commands: Any) -> None:
