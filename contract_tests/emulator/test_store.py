@@ -35,6 +35,7 @@ def test_putting_a_key_again_replaces_its_value_and_makes_it_the_newest() -> Non
     assert len(store) == 3
     assert store.get("a") == "again"  # kept: it was put again after b and c
     assert [key in store for key in "abcd"] == [True, False, True, True]
+    assert (list(store), list(store.values())) == (["c", "a", "d"], ["C", "again", "D"])
 
 
 def test_reading_does_not_make_a_key_newer() -> None:

@@ -340,7 +340,7 @@ class StatusDisagreesWithPush(AlteredStatus):
 )
 class StatusShowsAnotherInvoice(Emulator):
     def look_up(self, payload: JSON) -> Reply:
-        others = [key for key in self.book.invoices._items if key != payload["invoice_id"]]
+        others = [key for key in self.book.invoices if key != payload["invoice_id"]]
         if payload["invoice_id"] in self.book.invoices and others:
             return super().look_up({**payload, "invoice_id": others[-1]})
         return super().look_up(payload)

@@ -140,7 +140,7 @@ class Emulator:
             return refused
         if self.deliveries is None:
             return Reply(200, [])
-        logged = [event.logged(self.deliveries.url) for event in self.deliveries.log._items.values()]
+        logged = [event.logged(self.deliveries.url) for event in self.deliveries.log.values()]
         return Reply(200, logged[::-1])
 
     def finish(self, reply: Reply, payload: dict[str, Any] | None) -> Reply:

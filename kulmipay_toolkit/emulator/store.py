@@ -4,6 +4,7 @@ that a long property run or a load test cannot grow memory without bound (oldest
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterator, ValuesView
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
@@ -23,6 +24,14 @@ class BoundedStore(Generic[V]):
 
     def __contains__(self, key: object) -> bool:
         return key in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        """The keys, oldest first."""
+        return iter(self._items)
+
+    def values(self) -> ValuesView[V]:
+        """Oldest first."""
+        return self._items.values()
 
     def get(self, key: str) -> V | None:
         return self._items.get(key)
