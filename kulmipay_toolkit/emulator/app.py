@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import control
 from .faults import emulator_for
 from .pipeline import Emulator, Settings
-from .reply import Reply, error
+from .reply import error
 
 log = logging.getLogger("kulmipay_toolkit.emulator")
 
@@ -25,26 +25,22 @@ SPEC_ROUTE = "/openapi.yaml"
 EVENTS_OPERATION_ID = "list_webhook_events"
 
 
-def _respond(reply: Reply) -> Response:
-    return Response(reply.encoded(), reply.status, reply.headers, media_type=reply.media_type)
-
-
 def create_app(settings: Settings | None = None, *, emulator: Emulator | None = None) -> ASGIApp:
     """The ASGI app; pass `emulator` to keep a handle on its state (tests, benchmarks)."""
     emulator = emulator or emulator_for(settings or Settings())
 
     async def stk_push(request: Request) -> Response:
-        return _respond(await emulator.handle(request.headers, request.stream()))
+        return (await emulator.handle(request.headers, request.stream())).response()
 
     async def openapi_document(request: Request) -> Response:
         return FileResponse(contract.path, media_type="application/yaml")
 
     async def status(request: Request) -> Response:
         emulator.wake_deliveries()  # a read may be the first to see a state change: send its event
-        return _respond(await emulator.handle_status(request.headers, request.stream()))
+        return (await emulator.handle_status(request.headers, request.stream())).response()
 
     async def webhook_events(request: Request) -> Response:
-        return _respond(await emulator.event_log(request.headers))
+        return (await emulator.event_log(request.headers)).response()
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -54,7 +50,7 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
             detail = f"Not found. The STK push path ends with a slash: {push_path}"
         if exc.status_code == 405:
             detail = f'Method "{request.method}" not allowed.'
-        return _respond(error(exc.status_code, detail, **(exc.headers or {})))
+        return error(exc.status_code, detail, **(exc.headers or {})).response()
 
     contract = emulator.spec
     push_path = contract.base_path() + contract.stk_push_path()

@@ -23,10 +23,6 @@ MAX_NONCE = 128
 MAX_CONTROL_BODY = 4096
 
 
-def _respond(reply: Reply) -> Response:
-    return Response(reply.encoded(), reply.status, reply.headers, media_type=reply.media_type)
-
-
 async def _body(request: Request, schema_name: str) -> tuple[Any, Reply | None]:
     raw = await request.body()
     if len(raw) > MAX_CONTROL_BODY:
@@ -52,45 +48,45 @@ def routes(emulator: Emulator) -> list[Route]:
         # The conformance runner's handshake (identity.py): only a proven emulator gets a full run.
         nonce = request.query_params.get("nonce", "")
         if not 0 < len(nonce) <= MAX_NONCE:
-            return _respond(error(400, f"nonce must be 1 to {MAX_NONCE} characters"))
-        return _respond(Reply(200, identity.answer(nonce, manual_clock=emulator.clock.manual)))
+            return error(400, f"nonce must be 1 to {MAX_NONCE} characters").response()
+        return Reply(200, identity.answer(nonce, manual_clock=emulator.clock.manual)).response()
 
     async def advance(request: Request) -> Response:
         clock = emulator.clock
         if not isinstance(clock, ManualClock):
-            return _respond(error(409, "the clock is real time; start the emulator with --clock manual"))
+            return error(409, "the clock is real time; start the emulator with --clock manual").response()
         data, refused = await _body(request, "ClockAdvance")
         if refused is not None:
-            return _respond(refused)
+            return refused.response()
         now = clock.advance(float(data["seconds"]))
         emulator.wake_deliveries()
-        return _respond(Reply(200, {"seconds": now, "manual": True}))
+        return Reply(200, {"seconds": now, "manual": True}).response()
 
     async def settle(request: Request) -> Response:
         data, refused = await _body(request, "Settlement")
         if refused is not None:
-            return _respond(refused)
+            return refused.response()
         invoice_id = request.path_params["invoice_id"]
         try:
             settled = emulator.book.settle(invoice_id, data["state"], data.get("failed_code"))
             emulator.wake_deliveries()
         except KeyError:
-            return _respond(error(404, f"no invoice {invoice_id!r} (never issued, or evicted)"))
+            return error(404, f"no invoice {invoice_id!r} (never issued, or evicted)").response()
         except ValueError as final:
-            return _respond(error(409, f"{final}: only a pending invoice can be settled"))
-        return _respond(Reply(200, settled))
+            return error(409, f"{final}: only a pending invoice can be settled").response()
+        return Reply(200, settled).response()
 
     async def replay(request: Request) -> Response:
         if emulator.deliveries is None:
-            return _respond(error(409, "no webhook is configured (--webhook-url)"))
+            return error(409, "no webhook is configured (--webhook-url)").response()
         try:
             event = emulator.deliveries.replay(request.path_params["event_id"])
         except KeyError:
-            return _respond(error(404, "no such event (never sent, or out of the bounded log)"))
+            return error(404, "no such event (never sent, or out of the bounded log)").response()
         except ValueError as problem:
-            return _respond(error(409, str(problem)))
+            return error(409, str(problem)).response()
         emulator.wake_deliveries()
-        return _respond(Reply(200, event.logged(emulator.deliveries.url)))
+        return Reply(200, event.logged(emulator.deliveries.url)).response()
 
     async def document(request: Request) -> Response:
         return FileResponse(spec.CONTROL_SPEC_PATH, media_type="application/yaml")

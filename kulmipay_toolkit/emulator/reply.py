@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.responses import Response
+
 JSON_MEDIA_TYPE = "application/json"
 
 
@@ -20,6 +22,10 @@ class Reply:
         if isinstance(self.body, bytes):
             return self.body
         return json.dumps(self.body, separators=(",", ":"), ensure_ascii=False).encode()
+
+    def response(self) -> Response:
+        """As the ASGI app sends it."""
+        return Response(self.encoded(), self.status, self.headers, media_type=self.media_type)
 
 
 def error(status: int, detail: str, **headers: str) -> Reply:
